@@ -1,0 +1,32 @@
+// A logged-in shopper's cart, written through to the database on every change so
+// it outlives the session: logout, a restart and a second browser all find it.
+import { z } from 'zod';
+import type { Cart } from '../cart/types.js';
+import type { Db } from '../db/connect.js';
+
+const linesSchema = z.array(z.object({ productId: z.string(), quantity: z.number().int().positive() }));
+
+export class SavedCartRepository {
+  constructor(private readonly db: Db) {}
+
+  async load(userId: string): Promise<Cart> {
+    const row = await this.db
+      .selectFrom('saved_carts')
+      .select('lines')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (!row) return { lines: [] };
+    const parsed = linesSchema.safeParse(JSON.parse(row.lines));
+    return { lines: parsed.success ? parsed.data : [] };
+  }
+
+  async save(userId: string, cart: Cart): Promise<void> {
+    const lines = JSON.stringify(cart.lines);
+    const updatedAt = new Date().toISOString();
+    await this.db
+      .insertInto('saved_carts')
+      .values({ user_id: userId, lines, updated_at: updatedAt })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ lines, updated_at: updatedAt }))
+      .execute();
+  }
+}

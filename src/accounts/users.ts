@@ -1,0 +1,81 @@
+// Shopper accounts: registration, credential checks and saved preferences.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Db } from '../db/connect.js';
+import { PAGE_SIZES, type Prefs, SORTS, THEMES, VIEWS } from '../session/data.js';
+import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
+
+export type User = { id: string; username: string; prefs: Partial<Prefs> };
+
+export const prefsSchema = z.object({
+  sort: z.enum(SORTS).optional(),
+  view: z.enum(VIEWS).optional(),
+  theme: z.enum(THEMES).optional(),
+  pageSize: z.coerce
+    .number()
+    .pipe(z.union(PAGE_SIZES.map((n) => z.literal(n))))
+    .optional(),
+});
+
+export class UsernameTakenError extends Error {}
+
+export class UserRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(username: string, password: string): Promise<User> {
+    if (await this.find(username)) throw new UsernameTakenError(username);
+    const id = randomUUID();
+    const passwordHash = await hashPassword(password);
+    try {
+      await this.db
+        .insertInto('users')
+        .values({
+          id,
+          username: username.toLowerCase(),
+          password_hash: passwordHash,
+          prefs: '{}',
+          created_at: new Date().toISOString(),
+        })
+        .execute();
+    } catch (err) {
+      // Two registrations racing for one name: the unique index decides.
+      if (await this.find(username)) throw new UsernameTakenError(username);
+      throw err;
+    }
+    return { id, username: username.toLowerCase(), prefs: {} };
+  }
+
+  /** Returns the user only when the password matches; the same work either way. */
+  async verify(username: string, password: string): Promise<User | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', username.toLowerCase())
+      .executeTakeFirst();
+    const ok = await verifyPassword(password, row?.password_hash ?? (await decoyHash()));
+    return row && ok ? { id: row.id, username: row.username, prefs: parsePrefs(row.prefs) } : undefined;
+  }
+
+  async find(username: string): Promise<User | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .select(['id', 'username', 'prefs'])
+      .where('username', '=', username.toLowerCase())
+      .executeTakeFirst();
+    return row ? { id: row.id, username: row.username, prefs: parsePrefs(row.prefs) } : undefined;
+  }
+
+  async savePrefs(userId: string, prefs: Partial<Prefs>): Promise<void> {
+    await this.db.updateTable('users').set({ prefs: JSON.stringify(prefs) }).where('id', '=', userId).execute();
+  }
+}
+
+/** Stored preferences are re-validated on the way out: a bad value is dropped, not trusted. */
+function parsePrefs(json: string): Partial<Prefs> {
+  try {
+    const result = prefsSchema.safeParse(JSON.parse(json));
+    return result.success ? result.data : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,81 @@
+// createApp: the middleware order and the routers, with no listening and no
+// global state, so tests can build as many apps as they like.
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import { accountRoutes } from './routes/account.js';
+import { authRoutes } from './routes/auth.js';
+import { cartRoutes } from './routes/cart.js';
+import { catalogRoutes } from './routes/catalog.js';
+import { checkoutRoutes } from './routes/checkout.js';
+import { healthRoutes } from './routes/health.js';
+import { inspectorRoutes } from './routes/inspector.js';
+import { preferenceRoutes } from './routes/preferences.js';
+import type { Services } from './services.js';
+import { serializeBySession } from './session/lock.js';
+import { attachShopSession } from './session/middleware.js';
+import { sessionMiddleware } from './session/setup.js';
+import { csrf } from './web/csrf.js';
+import { handleErrors, notFound } from './web/errors.js';
+import { configureViews, publicDir } from './web/views.js';
+
+const BODY_LIMIT = '16kb';
+
+export function createApp(services: Services, logger: Logger): Express {
+  const { config } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple'); // flat strings only: no nested objects from ?a[b]=c
+  app.locals.inspector = config.session.inspector;
+  configureViews(app);
+
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'img-src': ["'self'", 'data:'],
+          'style-src': ["'self'"],
+          // Over plain http://localhost in development, upgrading would break every asset.
+          'upgrade-insecure-requests': config.production ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.production,
+    }),
+  );
+
+  // Before the session: static files and health checks never create one.
+  app.use(express.static(publicDir, { maxAge: config.production ? '1d' : 0, index: false }));
+  app.use(healthRoutes());
+
+  app.use(serializeBySession(services.lock, config.session.cookieName));
+  app.use(sessionMiddleware(config, services.sessionStore));
+  app.use(
+    attachShopSession(
+      { emptyTtlMs: config.session.emptyTtlMs, cartTtlMs: config.session.cartTtlMs, timeline: config.session.inspector },
+      { idleMs: config.session.authIdleMs, absoluteMs: config.session.authAbsoluteMs },
+    ),
+  );
+  // Pages differ per session: no shared cache may keep one shopper's page for another.
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'private, no-store');
+    next();
+  });
+  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }));
+  app.use(csrf.csrfSynchronisedProtection);
+
+  app.use(catalogRoutes(services));
+  app.use(cartRoutes(services));
+  app.use(preferenceRoutes(services));
+  app.use(authRoutes(services));
+  app.use(accountRoutes(services));
+  app.use(checkoutRoutes(services));
+  if (config.session.inspector) app.use(inspectorRoutes(services));
+
+  app.use(notFound);
+  app.use(handleErrors);
+  return app;
+}

@@ -1,0 +1,56 @@
+// Login merge: the guest's cart folded into the shopper's saved cart.
+// Quantities of a shared product are summed, then capped; nothing changes without
+// a line in the report, so the shopper can be told exactly what happened.
+import type { Availability, Cart, CartLimits, CartLine } from './types.js';
+
+export type MergeReport = {
+  added: { productId: string; quantity: number }[];
+  adjusted: { productId: string; requested: number; kept: number; reason: 'line-limit' | 'stock' }[];
+  dropped: { productId: string; reason: 'unavailable' | 'out-of-stock' | 'cart-full' }[];
+};
+
+export type MergeResult = { cart: Cart; report: MergeReport };
+
+export const emptyReport = (): MergeReport => ({ added: [], adjusted: [], dropped: [] });
+
+export function mergeCarts(saved: Cart, guest: Cart, limits: CartLimits, availability: Availability): MergeResult {
+  const guestQuantities = new Map(guest.lines.map((l) => [l.productId, l.quantity]));
+  const savedIds = new Set(saved.lines.map((l) => l.productId));
+  // Saved lines keep their place; products new to the saved cart follow in the guest's order.
+  const candidates = [
+    ...saved.lines.map((l) => ({ productId: l.productId, saved: l.quantity })),
+    ...guest.lines.filter((l) => !savedIds.has(l.productId)).map((l) => ({ productId: l.productId, saved: 0 })),
+  ];
+
+  const lines: CartLine[] = [];
+  const report = emptyReport();
+  for (const { productId, saved: savedQuantity } of candidates) {
+    const fromGuest = guestQuantities.get(productId) ?? 0;
+    const requested = savedQuantity + fromGuest;
+    const product = availability(productId);
+    if (product === undefined) {
+      report.dropped.push({ productId, reason: 'unavailable' });
+      continue;
+    }
+    if (product.stock === 0) {
+      report.dropped.push({ productId, reason: 'out-of-stock' });
+      continue;
+    }
+    if (lines.length >= limits.maxLines) {
+      report.dropped.push({ productId, reason: 'cart-full' });
+      continue;
+    }
+    const kept = Math.min(requested, limits.maxPerLine, product.stock);
+    lines.push({ productId, quantity: kept });
+    if (kept < requested) {
+      const reason = product.stock < limits.maxPerLine ? 'stock' : 'line-limit';
+      report.adjusted.push({ productId, requested, kept, reason });
+    } else if (fromGuest > 0) {
+      report.added.push({ productId, quantity: fromGuest });
+    }
+  }
+  return { cart: { lines }, report };
+}
+
+export const reportIsEmpty = (r: MergeReport): boolean =>
+  r.added.length + r.adjusted.length + r.dropped.length === 0;

@@ -1,0 +1,101 @@
+// Environment → typed configuration. The one place that reads process.env;
+// everything else receives a Config and never guesses at defaults.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+const duration = (fallbackMs: number) => z.coerce.number().int().positive().default(fallbackMs);
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'on', 'off'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'on'].includes(v)));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  SESSION_SECRET: z.string().optional(),
+  SESSION_COOKIE_NAME: z.string().regex(/^[\w-]+$/).default('shop.sid'),
+  SESSION_STORE_MAX: z.coerce.number().int().positive().default(100_000),
+  EMPTY_SESSION_TTL_MS: duration(30 * MINUTE),
+  GUEST_CART_TTL_MS: duration(7 * DAY),
+  AUTH_IDLE_MS: duration(30 * MINUTE),
+  AUTH_ABSOLUTE_MS: duration(12 * HOUR),
+  CART_MAX_PER_LINE: z.coerce.number().int().min(1).max(999).default(10),
+  CART_MAX_LINES: z.coerce.number().int().min(1).max(500).default(50),
+  REDIS_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().default('data/shop.db'),
+  CATALOG_FILE: z.string().default('data/products.json'),
+  SESSION_INSPECTOR: z.string().optional(),
+  TRUST_PROXY: z.string().optional(),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export class ConfigError extends Error {}
+
+/** Reads the environment; throws ConfigError with a message for a person when it is unusable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const secrets = sessionSecrets(e.SESSION_SECRET, production);
+
+  return {
+    env: e.NODE_ENV,
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    // Behind a TLS-terminating proxy the app must trust X-Forwarded-Proto to set `secure` cookies.
+    trustProxy: e.TRUST_PROXY ?? (production ? '1' : undefined),
+    session: {
+      secrets: secrets.values,
+      secretGenerated: secrets.generated,
+      cookieName: e.SESSION_COOKIE_NAME,
+      secureCookie: production,
+      storeMax: e.SESSION_STORE_MAX,
+      emptyTtlMs: e.EMPTY_SESSION_TTL_MS,
+      cartTtlMs: e.GUEST_CART_TTL_MS,
+      authIdleMs: e.AUTH_IDLE_MS,
+      authAbsoluteMs: e.AUTH_ABSOLUTE_MS,
+      inspector: flag(!production).parse(e.SESSION_INSPECTOR),
+    },
+    cartLimits: { maxPerLine: e.CART_MAX_PER_LINE, maxLines: e.CART_MAX_LINES },
+    redisUrl: e.REDIS_URL,
+    databaseUrl: e.DATABASE_URL,
+    catalogFile: e.CATALOG_FILE,
+  };
+}
+
+/**
+ * SESSION_SECRET may list several secrets separated by commas: the first signs new
+ * cookies, the others still verify old ones, so a secret can be rotated without
+ * logging everybody out.
+ */
+function sessionSecrets(raw: string | undefined, production: boolean) {
+  const values = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (values.length > 0) {
+    const short = values.find((s) => s.length < 32);
+    if (production && short !== undefined) {
+      throw new ConfigError('SESSION_SECRET: every secret must be at least 32 characters in production');
+    }
+    return { values, generated: false };
+  }
+  if (production) {
+    throw new ConfigError('SESSION_SECRET is required in production (at least 32 characters)');
+  }
+  return { values: [randomBytes(32).toString('hex')], generated: true };
+}

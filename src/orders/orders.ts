@@ -1,0 +1,160 @@
+// Orders: written in one transaction with the stock decrement, so stock is never
+// oversold, and keyed by a one-time checkout token, so a retry never orders twice.
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/connect.js';
+import { totalsFor } from './totals.js';
+
+export type Contact = { name: string; email: string; address: string; city: string; postalCode: string; country: string };
+export type OrderLine = { productId: string; name: string; unitPriceCents: number; quantity: number; lineTotalCents: number };
+export type Order = {
+  id: string;
+  userId: string | null;
+  contact: Contact;
+  lines: OrderLine[];
+  subtotalCents: number;
+  shippingCents: number;
+  totalCents: number;
+  createdAt: string;
+};
+
+export type PlaceOrder = {
+  checkoutToken: string;
+  userId: string | null;
+  contact: Contact;
+  lines: Omit<OrderLine, 'lineTotalCents'>[];
+};
+
+/** Thrown when a line wants more than is left; nothing was written. */
+export class OutOfStockError extends Error {
+  constructor(readonly shortages: { productId: string; requested: number; available: number }[]) {
+    super('Some items are no longer available in the quantity you wanted');
+  }
+}
+
+export class OrderRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Places the order, or returns the one already placed with this token. */
+  async place(input: PlaceOrder): Promise<{ order: Order; created: boolean }> {
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const existing = await trx.selectFrom('orders').select('id').where('checkout_token', '=', input.checkoutToken).executeTakeFirst();
+        if (existing) return { order: await this.mustFind(existing.id, trx), created: false };
+
+        const shortages: OutOfStockError['shortages'] = [];
+        for (const line of input.lines) {
+          // The condition makes the decrement atomic: it never takes stock below zero.
+          const result = await trx
+            .updateTable('stock')
+            .set((eb) => ({ quantity: eb('quantity', '-', line.quantity) }))
+            .where('product_id', '=', line.productId)
+            .where('quantity', '>=', line.quantity)
+            .executeTakeFirst();
+          if (result.numUpdatedRows === 0n) {
+            const row = await trx.selectFrom('stock').select('quantity').where('product_id', '=', line.productId).executeTakeFirst();
+            shortages.push({ productId: line.productId, requested: line.quantity, available: row?.quantity ?? 0 });
+          }
+        }
+        if (shortages.length > 0) throw new OutOfStockError(shortages); // rolls the decrements back
+
+        const lines = input.lines.map((l) => ({ ...l, lineTotalCents: l.unitPriceCents * l.quantity }));
+        const totals = totalsFor(lines.reduce((sum, l) => sum + l.lineTotalCents, 0));
+        const order: Order = {
+          id: randomBytes(8).toString('base64url'),
+          userId: input.userId,
+          contact: input.contact,
+          lines,
+          ...totals,
+          createdAt: new Date().toISOString(),
+        };
+        await trx
+          .insertInto('orders')
+          .values({
+            id: order.id,
+            user_id: order.userId,
+            checkout_token: input.checkoutToken,
+            name: order.contact.name,
+            email: order.contact.email,
+            address: order.contact.address,
+            city: order.contact.city,
+            postal_code: order.contact.postalCode,
+            country: order.contact.country,
+            subtotal_cents: order.subtotalCents,
+            shipping_cents: order.shippingCents,
+            total_cents: order.totalCents,
+            created_at: order.createdAt,
+          })
+          .execute();
+        await trx
+          .insertInto('order_lines')
+          .values(
+            lines.map((l, position) => ({
+              order_id: order.id,
+              position,
+              product_id: l.productId,
+              name: l.name,
+              unit_price_cents: l.unitPriceCents,
+              quantity: l.quantity,
+              line_total_cents: l.lineTotalCents,
+            })),
+          )
+          .execute();
+        return { order, created: true };
+      });
+    } catch (err) {
+      // Two transactions with one token racing (PostgreSQL): the unique index lets one
+      // win; the other finds its order once it has rolled back.
+      if (!(err instanceof OutOfStockError)) {
+        const winner = await this.findByToken(input.checkoutToken);
+        if (winner) return { order: winner, created: false };
+      }
+      throw err;
+    }
+  }
+
+  async find(id: string, db: Db = this.db): Promise<Order | undefined> {
+    const row = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('position').execute();
+    return {
+      id: row.id,
+      userId: row.user_id,
+      contact: {
+        name: row.name,
+        email: row.email,
+        address: row.address,
+        city: row.city,
+        postalCode: row.postal_code,
+        country: row.country,
+      },
+      lines: lines.map((l) => ({
+        productId: l.product_id,
+        name: l.name,
+        unitPriceCents: l.unit_price_cents,
+        quantity: l.quantity,
+        lineTotalCents: l.line_total_cents,
+      })),
+      subtotalCents: row.subtotal_cents,
+      shippingCents: row.shipping_cents,
+      totalCents: row.total_cents,
+      createdAt: row.created_at,
+    };
+  }
+
+  async findByToken(token: string): Promise<Order | undefined> {
+    const row = await this.db.selectFrom('orders').select('id').where('checkout_token', '=', token).executeTakeFirst();
+    return row ? this.find(row.id) : undefined;
+  }
+
+  async listForUser(userId: string): Promise<Order[]> {
+    const rows = await this.db.selectFrom('orders').select('id').where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
+    const orders = await Promise.all(rows.map((r) => this.find(r.id)));
+    return orders.filter((o): o is Order => o !== undefined);
+  }
+
+  private async mustFind(id: string, db: Db): Promise<Order> {
+    const order = await this.find(id, db);
+    if (!order) throw new Error(`order ${id} vanished`);
+    return order;
+  }
+}

@@ -1,0 +1,27 @@
+// The account page, for logged-in shoppers only. /dashboard is an alias: the
+// name the classic express-session tutorial uses.
+import { type Request, type Response, Router } from 'express';
+import type { Services } from '../services.js';
+import { requireUser } from '../web/auth.js';
+import { cartJson } from '../web/cart-view.js';
+import { wantsJson } from '../web/negotiate.js';
+import { renderPage } from '../web/render.js';
+
+export function accountRoutes({ carts, orders }: Services) {
+  return Router().get(['/account', '/dashboard'], requireUser, showAccount);
+
+  // GET /account — "Welcome back, NAME" and the saved cart
+  async function showAccount(req: Request, res: Response) {
+    const session = req.shopSession;
+    const username = session.user?.username ?? '';
+    const message = `Welcome back, ${username}`;
+    const cart = cartJson(carts.price(session.cart));
+    if (wantsJson(req)) {
+      res.json({ user: { username }, message, cart });
+      return;
+    }
+    const userId = session.user?.id;
+    const orderCount = userId ? (await orders.listForUser(userId)).length : 0;
+    renderPage(req, res, 'account', { title: 'Your account — Session Shop', message, cart, orderCount });
+  }
+}

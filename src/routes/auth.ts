@@ -1,0 +1,134 @@
+// Register, log in, log out. Every change of identity gets a new session ID;
+// logging in merges the guest cart into the saved one (see session/sign-in.ts).
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { UsernameTakenError } from '../accounts/users.js';
+import type { MergeReport } from '../cart/merge.js';
+import { emptyCart } from '../cart/types.js';
+import type { Services } from '../services.js';
+import { destroySession, saveSession } from '../session/lifecycle.js';
+import { signIn } from '../session/sign-in.js';
+import { cartJson } from '../web/cart-view.js';
+import { HttpError, parseInput } from '../web/errors.js';
+import { loginLimiter } from '../web/login-limit.js';
+import { describeMerge } from '../web/merge-messages.js';
+import { wantsJson } from '../web/negotiate.js';
+import { renderPage } from '../web/render.js';
+import { safeRedirect } from '../web/safe-redirect.js';
+
+const credentials = z.object({
+  username: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(64),
+  password: z.string({ error: 'is required' }).min(1, { error: 'is required' }).max(200),
+  returnTo: z.string().optional(),
+});
+
+const registration = credentials.extend({
+  username: z
+    .string({ error: 'is required' })
+    .trim()
+    .regex(/^[a-zA-Z0-9_.-]{3,32}$/, { error: 'must be 3–32 letters, digits, dots, dashes or underscores' }),
+  password: z.string({ error: 'is required' }).min(8, { error: 'must be at least 8 characters' }).max(200),
+});
+
+export function authRoutes(services: Services) {
+  const { users, carts, catalog, config } = services;
+  return Router()
+    .get('/login', showLogin)
+    .post('/login', loginLimiter(services.redis), login)
+    .get('/register', showRegister)
+    .post('/register', register)
+    .get('/logout', confirmLogout)
+    .post('/logout', logout);
+
+  // GET /login — the form; ?returnTo= is carried through
+  function showLogin(req: Request, res: Response) {
+    const loggedOut = req.query.loggedOut !== undefined;
+    renderPage(req, res, 'login', { title: 'Log in — Session Shop', returnTo: safeRedirect(req.query.returnTo, ''), loggedOut });
+  }
+
+  // POST /login — check the password, then sign in and merge the guest cart
+  async function login(req: Request, res: Response) {
+    const form = parseOrRerender(req, res, credentials, 'login');
+    if (!form) return;
+    const user = await users.verify(form.username, form.password);
+    if (!user) {
+      // One message for a wrong password and an unknown user: it must not reveal who has an account.
+      return rerender(req, res, 'login', 401, 'Invalid username or password', form);
+    }
+    const report = await signIn(req, user, services);
+    await welcome(req, res, 200, form.returnTo, report, `Welcome back, ${user.username}!`);
+  }
+
+  // GET /register — the form
+  function showRegister(req: Request, res: Response) {
+    renderPage(req, res, 'register', { title: 'Create an account — Session Shop', returnTo: safeRedirect(req.query.returnTo, '') });
+  }
+
+  // POST /register — create the account and sign in exactly as a login does
+  async function register(req: Request, res: Response) {
+    const form = parseOrRerender(req, res, registration, 'register');
+    if (!form) return;
+    const user = await users.create(form.username, form.password).catch((err: unknown) => {
+      if (err instanceof UsernameTakenError) return undefined;
+      throw err;
+    });
+    if (!user) return rerender(req, res, 'register', 409, 'username: that name is taken, please pick another', form);
+    const report = await signIn(req, user, services);
+    await welcome(req, res, 201, form.returnTo, report, `Welcome, ${user.username}! Your account is ready.`);
+  }
+
+  // GET /logout — a confirm button only: GET must never change state
+  function confirmLogout(req: Request, res: Response) {
+    renderPage(req, res, 'logout', { title: 'Log out — Session Shop' });
+  }
+
+  // POST /logout — destroy the session and its cookie; the saved cart waits in the database
+  async function logout(req: Request, res: Response) {
+    const username = req.shopSession.user?.username;
+    await destroySession(req);
+    // Clearing needs the same attributes the cookie was set with, or browsers keep it.
+    const { cookieName, secureCookie } = config.session;
+    res.clearCookie(cookieName, { httpOnly: true, sameSite: 'lax', secure: secureCookie, path: '/' });
+    req.log?.info({ username }, 'logout');
+    if (wantsJson(req)) {
+      res.json({ cart: cartJson(carts.price(emptyCart())) });
+      return;
+    }
+    res.redirect(303, '/login?loggedOut=1');
+  }
+
+  async function welcome(req: Request, res: Response, status: number, returnTo: string | undefined, report: MergeReport, greeting: string) {
+    const session = req.shopSession;
+    const cart = cartJson(carts.price(session.cart));
+    if (wantsJson(req)) {
+      res.status(status).json({ user: { username: session.user?.username }, cart, merge: report });
+      return;
+    }
+    session.flash('success', greeting);
+    for (const line of describeMerge(report, catalog)) session.flash('info', line);
+    await saveSession(req); // before redirecting: the next request must find the new session
+    res.redirect(303, safeRedirect(returnTo, '/account'));
+  }
+}
+
+/** Parses a login/register form; a browser gets the form back with the message, JSON a 4xx. */
+function parseOrRerender<S extends z.ZodType>(req: Request, res: Response, schema: S, view: 'login' | 'register') {
+  try {
+    return parseInput(schema, req.body ?? {});
+  } catch (err) {
+    if (!(err instanceof HttpError) || wantsJson(req)) throw err;
+    rerender(req, res, view, err.status, err.message, req.body ?? {});
+    return undefined;
+  }
+}
+
+function rerender(req: Request, res: Response, view: 'login' | 'register', status: number, error: string, form: { username?: unknown; returnTo?: unknown }) {
+  if (wantsJson(req)) throw new HttpError(status, error);
+  res.status(status);
+  renderPage(req, res, view, {
+    title: view === 'login' ? 'Log in — Session Shop' : 'Create an account — Session Shop',
+    error,
+    username: typeof form.username === 'string' ? form.username : '',
+    returnTo: safeRedirect(form.returnTo, ''),
+  });
+}

@@ -1,0 +1,107 @@
+// Cart: the shopper's lines live in the session (see session/cart-state.ts).
+// Every change goes through the pure rules in src/cart/rules.ts.
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { addItem, CartRefusal, removeItem, setItem } from '../cart/rules.js';
+import { emptyCart } from '../cart/types.js';
+import type { Services } from '../services.js';
+import { cartJson, cartPageModel } from '../web/cart-view.js';
+import { parseInput, refusalStatus } from '../web/errors.js';
+import { productIdSchema, quantitySchema } from '../web/inputs.js';
+import { wantsJson } from '../web/negotiate.js';
+import { renderPage } from '../web/render.js';
+import { safeRedirect } from '../web/safe-redirect.js';
+import { saveSession } from '../session/lifecycle.js';
+import { renderProductPage } from './catalog.js';
+
+const addBody = z.object({ productId: productIdSchema, quantity: quantitySchema.default(1), returnTo: z.string().optional() });
+const setBody = z.object({ quantity: quantitySchema, returnTo: z.string().optional() });
+const returnBody = z.object({ returnTo: z.string().optional() });
+
+export function cartRoutes(services: Services) {
+  const { carts, catalog, stock, config } = services;
+  return Router()
+    .get('/cart', showCart)
+    .post('/cart/items', addToCart)
+    .post('/cart/items/:productId', setQuantity)
+    .post('/cart/items/:productId/remove', removeFromCart)
+    .post('/cart/clear', clearCart);
+
+  // GET /cart — the cart, priced from the catalog right now
+  async function showCart(req: Request, res: Response) {
+    await renderCart(req, res);
+  }
+
+  async function renderCart(req: Request, res: Response, error?: string) {
+    const priced = carts.price(req.shopSession.cart);
+    if (wantsJson(req)) {
+      res.json({ cart: cartJson(priced) });
+      return;
+    }
+    const model = cartPageModel(priced, await stock.levels(), config.cartLimits.maxPerLine);
+    renderPage(req, res, 'cart', { title: 'Your cart — Session Shop', cart: model, error });
+  }
+
+  // POST /cart/items — add a product, or more of it
+  async function addToCart(req: Request, res: Response) {
+    const { productId, quantity, returnTo } = parseInput(addBody, req.body ?? {});
+    try {
+      await carts.change(req.shopSession, 'cart.add', { productId, quantity }, (cart, ctx) =>
+        addItem(cart, productId, quantity, ctx),
+      );
+    } catch (err) {
+      const product = catalog.findById(productId);
+      if (!(err instanceof CartRefusal) || wantsJson(req) || product === undefined) throw err;
+      res.status(refusalStatus(err));
+      return renderProductPage(services, req, res, product, err.message);
+    }
+    const name = catalog.findById(productId)?.name ?? 'the product';
+    await answer(req, res, safeRedirect(returnTo, '/cart'), `Added ${quantity} × ${name} to your cart.`);
+  }
+
+  // POST /cart/items/:productId — set the quantity; 0 removes the line
+  async function setQuantity(req: Request, res: Response) {
+    const productId = parseProductId(req);
+    const { quantity, returnTo } = parseInput(setBody, req.body ?? {});
+    try {
+      await carts.change(req.shopSession, 'cart.set', { productId, quantity }, (cart, ctx) =>
+        setItem(cart, productId, quantity, ctx),
+      );
+    } catch (err) {
+      if (!(err instanceof CartRefusal) || wantsJson(req)) throw err;
+      res.status(refusalStatus(err));
+      return renderCart(req, res, err.message);
+    }
+    await answer(req, res, safeRedirect(returnTo, '/cart'), quantity === 0 ? 'Removed from your cart.' : 'Cart updated.');
+  }
+
+  // POST /cart/items/:productId/remove — remove one line (removing a missing line is fine)
+  async function removeFromCart(req: Request, res: Response) {
+    const productId = parseProductId(req);
+    const { returnTo } = parseInput(returnBody, req.body ?? {});
+    await carts.change(req.shopSession, 'cart.remove', { productId }, (cart) => removeItem(cart, productId));
+    await answer(req, res, safeRedirect(returnTo, '/cart'), 'Removed from your cart.');
+  }
+
+  // POST /cart/clear — empty the cart
+  async function clearCart(req: Request, res: Response) {
+    const { returnTo } = parseInput(returnBody, req.body ?? {});
+    await carts.change(req.shopSession, 'cart.clear', {}, () => emptyCart());
+    await answer(req, res, safeRedirect(returnTo, '/cart'), 'Your cart is empty.');
+  }
+
+  /** JSON callers get the new cart; browsers a flash message and a redirect (Post/Redirect/Get). */
+  async function answer(req: Request, res: Response, redirectTo: string, message: string) {
+    if (wantsJson(req)) {
+      res.json({ cart: cartJson(carts.price(req.shopSession.cart)) });
+      return;
+    }
+    req.shopSession.flash('success', message);
+    await saveSession(req);
+    res.redirect(303, redirectTo);
+  }
+}
+
+function parseProductId(req: Request): string {
+  return parseInput(z.object({ productId: productIdSchema }), { productId: req.params.productId }).productId;
+}

@@ -1,0 +1,55 @@
+// Everything the app needs, built once from config and open connections and
+// handed to createApp(): tests build the same thing over SQLite :memory:.
+import type { Store } from 'express-session';
+import type { RedisClientType } from 'redis';
+import { SavedCartRepository } from './accounts/saved-carts.js';
+import { UserRepository } from './accounts/users.js';
+import type { Catalog } from './catalog/catalog.js';
+import { StockRepository } from './catalog/stock.js';
+import type { Config } from './config.js';
+import type { Db } from './db/connect.js';
+import { OrderRepository } from './orders/orders.js';
+import { CartState } from './session/cart-state.js';
+import { LocalSessionLock, RedisSessionLock, type SessionLock } from './session/lock.js';
+import { createSessionStore } from './session/setup.js';
+
+export type Services = {
+  config: Config;
+  catalog: Catalog;
+  db: Db;
+  stock: StockRepository;
+  users: UserRepository;
+  savedCarts: SavedCartRepository;
+  orders: OrderRepository;
+  carts: CartState;
+  sessionStore: Store;
+  sessionStoreName: string;
+  lock: SessionLock;
+  redis?: RedisClientType;
+};
+
+export async function createServices(
+  config: Config,
+  catalog: Catalog,
+  db: Db,
+  redis?: RedisClientType,
+): Promise<Services> {
+  const stock = new StockRepository(db);
+  await stock.seed(catalog);
+  const savedCarts = new SavedCartRepository(db);
+  const { store, name } = createSessionStore(config, redis);
+  return {
+    config,
+    catalog,
+    db,
+    stock,
+    users: new UserRepository(db),
+    savedCarts,
+    orders: new OrderRepository(db),
+    carts: new CartState(catalog, stock, savedCarts, config.cartLimits),
+    sessionStore: store,
+    sessionStoreName: name,
+    lock: redis ? new RedisSessionLock(redis) : new LocalSessionLock(),
+    redis,
+  };
+}

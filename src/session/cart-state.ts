@@ -1,0 +1,52 @@
+// The cart as routes use it: read from the session, priced from the catalog,
+// changed only through the pure rules in src/cart/, and written through to the
+// database while a shopper is logged in.
+import type { Catalog } from '../catalog/catalog.js';
+import { availabilityFrom, type StockRepository } from '../catalog/stock.js';
+import type { SavedCartRepository } from '../accounts/saved-carts.js';
+import { type PricedCart, priceCart } from '../cart/pricing.js';
+import type { Availability, Cart, CartLimits } from '../cart/types.js';
+import type { ShopSession } from './state.js';
+
+export type RuleContext = { limits: CartLimits; availability: Availability };
+
+export class CartState {
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly stock: StockRepository,
+    private readonly savedCarts: SavedCartRepository,
+    readonly limits: CartLimits,
+  ) {}
+
+  price(cart: Cart): PricedCart {
+    return priceCart(cart, (id) => this.catalog.findById(id));
+  }
+
+  async availability(): Promise<Availability> {
+    return availabilityFrom(this.catalog, await this.stock.levels());
+  }
+
+  /**
+   * Applies one rule to the session's cart. A rule that refuses (CartRefusal)
+   * throws before anything is stored, so a refused request changes nothing.
+   */
+  async change(
+    session: ShopSession,
+    event: string,
+    detail: Record<string, unknown>,
+    rule: (cart: Cart, ctx: RuleContext) => Cart,
+  ): Promise<Cart> {
+    const next = rule(session.cart, { limits: this.limits, availability: await this.availability() });
+    const user = session.user;
+    if (user) await this.savedCarts.save(user.id, next);
+    session.setCart(next, event, detail);
+    return next;
+  }
+
+  /** Replaces the cart wholesale (login merge, checkout, stock adjustment). */
+  async replace(session: ShopSession, cart: Cart, event: string, detail?: Record<string, unknown>): Promise<void> {
+    const user = session.user;
+    if (user) await this.savedCarts.save(user.id, cart);
+    session.setCart(cart, event, detail);
+  }
+}

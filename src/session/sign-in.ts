@@ -1,0 +1,34 @@
+// Logging in, step by step. Read the guest's state first — regenerate() wipes the
+// session — then give the shopper a new session ID and merge the guest cart into
+// the saved one. The old ID is deleted from the store, so a retried or parallel
+// login with it finds an empty guest session and can never merge the cart twice.
+import type { SavedCartRepository } from '../accounts/saved-carts.js';
+import type { User, UserRepository } from '../accounts/users.js';
+import { type MergeReport, mergeCarts } from '../cart/merge.js';
+import { emptyCart } from '../cart/types.js';
+import type { CartState } from './cart-state.js';
+import { regenerateSession } from './lifecycle.js';
+import type { Request } from 'express';
+
+type Deps = { carts: CartState; savedCarts: SavedCartRepository; users: UserRepository };
+
+export async function signIn(req: Request, user: User, { carts, savedCarts, users }: Deps): Promise<MergeReport> {
+  const guest = req.shopSession.carryOver();
+  const previousId = req.shopSession.id;
+
+  await regenerateSession(req); // session fixation: a pre-login ID must not become a logged-in one
+  const session = req.shopSession;
+  const prefs = { ...user.prefs, ...guest.prefs }; // what the guest chose just now wins
+  session.restore({ ...guest, cart: emptyCart(), prefs });
+  session.signIn(user);
+  session.record('login', { username: user.username, previousSession: shortId(previousId), newSession: shortId(session.id) });
+
+  const saved = await savedCarts.load(user.id);
+  const { cart, report } = mergeCarts(saved, guest.cart, carts.limits, await carts.availability());
+  await carts.replace(session, cart, 'cart.merge', report);
+  if (Object.keys(guest.prefs).length > 0) await users.savePrefs(user.id, prefs);
+  return report;
+}
+
+/** Enough of a session ID to tell two apart, not enough to use one. */
+export const shortId = (id: string): string => `${id.slice(0, 6)}…`;

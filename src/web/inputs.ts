@@ -1,0 +1,18 @@
+// Field schemas shared by several forms. Forms send strings and JSON sends
+// numbers: both are accepted, but only as whole numbers — never `true`, `null` or "2.5".
+import { z } from 'zod';
+
+const wholeNumber = (v: unknown) => (typeof v === 'string' && /^\s*-?\d{1,9}\s*$/.test(v) ? Number(v) : v);
+
+export const quantitySchema = z.preprocess(
+  wholeNumber,
+  z
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be 0 or more' })
+    .max(100_000, { error: 'is far too large' }),
+);
+
+export const productIdSchema = z
+  .string({ error: 'must be a product id' })
+  .regex(/^[\w-]{1,40}$/, { error: 'must be a product id' });
