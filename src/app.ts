@@ -2,8 +2,8 @@
 // global state, so tests can build as many apps as they like.
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
 import { accountRoutes } from './routes/account.js';
 import { authRoutes } from './routes/auth.js';
 import { cartRoutes } from './routes/cart.js';
@@ -54,7 +54,11 @@ export function createApp(services: Services, logger: Logger): Express {
   app.use(sessionMiddleware(config, services.sessionStore));
   app.use(
     attachShopSession(
-      { emptyTtlMs: config.session.emptyTtlMs, cartTtlMs: config.session.cartTtlMs, timeline: config.session.inspector },
+      {
+        emptyTtlMs: config.session.emptyTtlMs,
+        cartTtlMs: config.session.cartTtlMs,
+        timeline: config.session.inspector,
+      },
       { idleMs: config.session.authIdleMs, absoluteMs: config.session.authAbsoluteMs },
     ),
   );

@@ -20,7 +20,10 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   SESSION_SECRET: z.string().optional(),
-  SESSION_COOKIE_NAME: z.string().regex(/^[\w-]+$/).default('shop.sid'),
+  SESSION_COOKIE_NAME: z
+    .string()
+    .regex(/^[\w-]+$/)
+    .default('shop.sid'),
   SESSION_STORE_MAX: z.coerce.number().int().positive().default(100_000),
   EMPTY_SESSION_TTL_MS: duration(30 * MINUTE),
   GUEST_CART_TTL_MS: duration(7 * DAY),
@@ -57,7 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     host: e.HOST,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     // Behind a TLS-terminating proxy the app must trust X-Forwarded-Proto to set `secure` cookies.
-    trustProxy: e.TRUST_PROXY ?? (production ? '1' : undefined),
+    trustProxy: trustProxy(e.TRUST_PROXY ?? (production ? '1' : undefined)),
     session: {
       secrets: secrets.values,
       secretGenerated: secrets.generated,
@@ -75,6 +78,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     databaseUrl: e.DATABASE_URL,
     catalogFile: e.CATALOG_FILE,
   };
+}
+
+/** Express reads a number as "this many proxies", a string as a list of addresses. */
+function trustProxy(raw: string | undefined): number | boolean | string | undefined {
+  if (raw === undefined) return undefined;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  return raw;
 }
 
 /**

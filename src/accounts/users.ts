@@ -66,7 +66,11 @@ export class UserRepository {
   }
 
   async savePrefs(userId: string, prefs: Partial<Prefs>): Promise<void> {
-    await this.db.updateTable('users').set({ prefs: JSON.stringify(prefs) }).where('id', '=', userId).execute();
+    await this.db
+      .updateTable('users')
+      .set({ prefs: JSON.stringify(prefs) })
+      .where('id', '=', userId)
+      .execute();
   }
 }
 

@@ -52,5 +52,4 @@ export function mergeCarts(saved: Cart, guest: Cart, limits: CartLimits, availab
   return { cart: { lines }, report };
 }
 
-export const reportIsEmpty = (r: MergeReport): boolean =>
-  r.added.length + r.adjusted.length + r.dropped.length === 0;
+export const reportIsEmpty = (r: MergeReport): boolean => r.added.length + r.adjusted.length + r.dropped.length === 0;

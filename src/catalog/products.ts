@@ -30,7 +30,8 @@ export function parseProducts(json: unknown, source = 'products.json'): Product[
   for (const key of ['id', 'slug'] as const) {
     const seen = new Set<string>();
     for (const p of products) {
-      if (seen.has(p[key])) throw new CatalogFileError(`${source}: product "${p.id}": ${key} "${p[key]}" is used twice`);
+      if (seen.has(p[key]))
+        throw new CatalogFileError(`${source}: product "${p.id}": ${key} "${p[key]}" is used twice`);
       seen.add(p[key]);
     }
   }

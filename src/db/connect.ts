@@ -1,10 +1,11 @@
 // Opens the database named by DATABASE_URL: a SQLite file (or ":memory:") by
 // default, PostgreSQL for a postgres:// URL. Queries are written once, for both.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { migrate } from './migrations.js';
 import type { Database } from './schema.js';
 

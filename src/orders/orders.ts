@@ -4,8 +4,21 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/connect.js';
 import { totalsFor } from './totals.js';
 
-export type Contact = { name: string; email: string; address: string; city: string; postalCode: string; country: string };
-export type OrderLine = { productId: string; name: string; unitPriceCents: number; quantity: number; lineTotalCents: number };
+export type Contact = {
+  name: string;
+  email: string;
+  address: string;
+  city: string;
+  postalCode: string;
+  country: string;
+};
+export type OrderLine = {
+  productId: string;
+  name: string;
+  unitPriceCents: number;
+  quantity: number;
+  lineTotalCents: number;
+};
 export type Order = {
   id: string;
   userId: string | null;
@@ -38,7 +51,11 @@ export class OrderRepository {
   async place(input: PlaceOrder): Promise<{ order: Order; created: boolean }> {
     try {
       return await this.db.transaction().execute(async (trx) => {
-        const existing = await trx.selectFrom('orders').select('id').where('checkout_token', '=', input.checkoutToken).executeTakeFirst();
+        const existing = await trx
+          .selectFrom('orders')
+          .select('id')
+          .where('checkout_token', '=', input.checkoutToken)
+          .executeTakeFirst();
         if (existing) return { order: await this.mustFind(existing.id, trx), created: false };
 
         const shortages: OutOfStockError['shortages'] = [];
@@ -51,7 +68,11 @@ export class OrderRepository {
             .where('quantity', '>=', line.quantity)
             .executeTakeFirst();
           if (result.numUpdatedRows === 0n) {
-            const row = await trx.selectFrom('stock').select('quantity').where('product_id', '=', line.productId).executeTakeFirst();
+            const row = await trx
+              .selectFrom('stock')
+              .select('quantity')
+              .where('product_id', '=', line.productId)
+              .executeTakeFirst();
             shortages.push({ productId: line.productId, requested: line.quantity, available: row?.quantity ?? 0 });
           }
         }
@@ -115,7 +136,12 @@ export class OrderRepository {
   async find(id: string, db: Db = this.db): Promise<Order | undefined> {
     const row = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
-    const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('position').execute();
+    const lines = await db
+      .selectFrom('order_lines')
+      .selectAll()
+      .where('order_id', '=', id)
+      .orderBy('position')
+      .execute();
     return {
       id: row.id,
       userId: row.user_id,
@@ -147,7 +173,12 @@ export class OrderRepository {
   }
 
   async listForUser(userId: string): Promise<Order[]> {
-    const rows = await this.db.selectFrom('orders').select('id').where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
+    const rows = await this.db
+      .selectFrom('orders')
+      .select('id')
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .execute();
     const orders = await Promise.all(rows.map((r) => this.find(r.id)));
     return orders.filter((o): o is Order => o !== undefined);
   }

@@ -43,7 +43,11 @@ export function authRoutes(services: Services) {
   // GET /login — the form; ?returnTo= is carried through
   function showLogin(req: Request, res: Response) {
     const loggedOut = req.query.loggedOut !== undefined;
-    renderPage(req, res, 'login', { title: 'Log in — Session Shop', returnTo: safeRedirect(req.query.returnTo, ''), loggedOut });
+    renderPage(req, res, 'login', {
+      title: 'Log in — Session Shop',
+      returnTo: safeRedirect(req.query.returnTo, ''),
+      loggedOut,
+    });
   }
 
   // POST /login — check the password, then sign in and merge the guest cart
@@ -61,7 +65,10 @@ export function authRoutes(services: Services) {
 
   // GET /register — the form
   function showRegister(req: Request, res: Response) {
-    renderPage(req, res, 'register', { title: 'Create an account — Session Shop', returnTo: safeRedirect(req.query.returnTo, '') });
+    renderPage(req, res, 'register', {
+      title: 'Create an account — Session Shop',
+      returnTo: safeRedirect(req.query.returnTo, ''),
+    });
   }
 
   // POST /register — create the account and sign in exactly as a login does
@@ -97,7 +104,14 @@ export function authRoutes(services: Services) {
     res.redirect(303, '/login?loggedOut=1');
   }
 
-  async function welcome(req: Request, res: Response, status: number, returnTo: string | undefined, report: MergeReport, greeting: string) {
+  async function welcome(
+    req: Request,
+    res: Response,
+    status: number,
+    returnTo: string | undefined,
+    report: MergeReport,
+    greeting: string,
+  ) {
     const session = req.shopSession;
     const cart = cartJson(carts.price(session.cart));
     if (wantsJson(req)) {
@@ -122,7 +136,14 @@ function parseOrRerender<S extends z.ZodType>(req: Request, res: Response, schem
   }
 }
 
-function rerender(req: Request, res: Response, view: 'login' | 'register', status: number, error: string, form: { username?: unknown; returnTo?: unknown }) {
+function rerender(
+  req: Request,
+  res: Response,
+  view: 'login' | 'register',
+  status: number,
+  error: string,
+  form: { username?: unknown; returnTo?: unknown },
+) {
   if (wantsJson(req)) throw new HttpError(status, error);
   res.status(status);
   renderPage(req, res, view, {

@@ -5,16 +5,20 @@ import { z } from 'zod';
 import { addItem, CartRefusal, removeItem, setItem } from '../cart/rules.js';
 import { emptyCart } from '../cart/types.js';
 import type { Services } from '../services.js';
+import { saveSession } from '../session/lifecycle.js';
 import { cartJson, cartPageModel } from '../web/cart-view.js';
 import { parseInput, refusalStatus } from '../web/errors.js';
-import { productIdSchema, quantitySchema } from '../web/inputs.js';
+import { addQuantitySchema, productIdSchema, quantitySchema } from '../web/inputs.js';
 import { wantsJson } from '../web/negotiate.js';
 import { renderPage } from '../web/render.js';
 import { safeRedirect } from '../web/safe-redirect.js';
-import { saveSession } from '../session/lifecycle.js';
 import { renderProductPage } from './catalog.js';
 
-const addBody = z.object({ productId: productIdSchema, quantity: quantitySchema.default(1), returnTo: z.string().optional() });
+const addBody = z.object({
+  productId: productIdSchema,
+  quantity: addQuantitySchema.default(1),
+  returnTo: z.string().optional(),
+});
 const setBody = z.object({ quantity: quantitySchema, returnTo: z.string().optional() });
 const returnBody = z.object({ returnTo: z.string().optional() });
 
@@ -72,7 +76,12 @@ export function cartRoutes(services: Services) {
       res.status(refusalStatus(err));
       return renderCart(req, res, err.message);
     }
-    await answer(req, res, safeRedirect(returnTo, '/cart'), quantity === 0 ? 'Removed from your cart.' : 'Cart updated.');
+    await answer(
+      req,
+      res,
+      safeRedirect(returnTo, '/cart'),
+      quantity === 0 ? 'Removed from your cart.' : 'Cart updated.',
+    );
   }
 
   // POST /cart/items/:productId/remove — remove one line (removing a missing line is fine)

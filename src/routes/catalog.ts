@@ -3,8 +3,8 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Product } from '../catalog/products.js';
-import { SORTS } from '../session/data.js';
 import type { Services } from '../services.js';
+import { SORTS } from '../session/data.js';
 import { HttpError, parseInput } from '../web/errors.js';
 import { wantsJson } from '../web/negotiate.js';
 import { capitalize, prefsChoices } from '../web/prefs-view.js';
@@ -27,7 +27,9 @@ export function catalogRoutes(services: Services) {
     const query = parseInput(catalogQuery, req.query);
     const category = query.category || undefined;
     if (category !== undefined && !catalog.categories.includes(category)) {
-      throw new HttpError(422, `category: no category called "${category}"`, [{ path: 'category', message: 'unknown category' }]);
+      throw new HttpError(422, `category: no category called "${category}"`, [
+        { path: 'category', message: 'unknown category' },
+      ]);
     }
     const prefs = req.shopSession.prefs;
     const sort = query.sort ?? prefs.sort;
@@ -38,7 +40,8 @@ export function catalogRoutes(services: Services) {
       res.json({ products, total: result.total, page: result.page, pageCount: result.pageCount, sort, prefs });
       return;
     }
-    const link = (page: number) => `/?${new URLSearchParams(compact({ q: query.q, category, sort: query.sort, page: String(page) }))}`;
+    const link = (page: number) =>
+      `/?${new URLSearchParams(compact({ q: query.q, category, sort: query.sort, page: String(page) }))}`;
     renderPage(req, res, 'catalog', {
       title: category ? `${capitalize(category)} — Session Shop` : 'Session Shop',
       products,

@@ -16,11 +16,20 @@ import { wantsJson } from '../web/negotiate.js';
 import { orderJson } from '../web/order-view.js';
 import { renderPage } from '../web/render.js';
 
-const field = (max: number) => z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(max, { error: `must be at most ${max} characters` });
+const field = (max: number) =>
+  z
+    .string({ error: 'is required' })
+    .trim()
+    .min(1, { error: 'is required' })
+    .max(max, { error: `must be at most ${max} characters` });
 
 const checkoutForm = z.object({
   name: field(100),
-  email: z.string({ error: 'is required' }).trim().max(200).pipe(z.email({ error: 'must be an email address' })),
+  email: z
+    .string({ error: 'is required' })
+    .trim()
+    .max(200)
+    .pipe(z.email({ error: 'must be an email address' })),
   address: field(200),
   city: field(100),
   postalCode: field(20),
@@ -74,7 +83,12 @@ export function checkoutRoutes(services: Services) {
 
     const { checkoutToken, ...contact } = form;
     const userId = session.user?.id ?? null;
-    const lines = priced.lines.map(({ productId, name, unitPriceCents, quantity }) => ({ productId, name, unitPriceCents, quantity }));
+    const lines = priced.lines.map(({ productId, name, unitPriceCents, quantity }) => ({
+      productId,
+      name,
+      unitPriceCents,
+      quantity,
+    }));
     let placed: Order;
     try {
       ({ order: placed } = await orders.place({ checkoutToken, userId, contact, lines }));
@@ -107,7 +121,11 @@ export function checkoutRoutes(services: Services) {
       res.json({ order: orderJson(order) });
       return;
     }
-    renderPage(req, res, 'order', { title: `Order ${order.id} — Session Shop`, order, placed: req.query.placed !== undefined });
+    renderPage(req, res, 'order', {
+      title: `Order ${order.id} — Session Shop`,
+      order,
+      placed: req.query.placed !== undefined,
+    });
   }
 
   async function showPlaced(req: Request, res: Response, order: Order, status: number) {
@@ -124,7 +142,10 @@ export function checkoutRoutes(services: Services) {
     const session = req.shopSession;
     const available = new Map(err.shortages.map((s) => [s.productId, s.available]));
     const lines: Cart['lines'] = session.cart.lines
-      .map((l) => ({ productId: l.productId, quantity: Math.min(l.quantity, available.get(l.productId) ?? l.quantity) }))
+      .map((l) => ({
+        productId: l.productId,
+        quantity: Math.min(l.quantity, available.get(l.productId) ?? l.quantity),
+      }))
       .filter((l) => l.quantity > 0);
     await carts.replace(session, { lines }, 'cart.adjusted', { shortages: err.shortages });
     const names = err.shortages.map((s) => {

@@ -30,7 +30,9 @@ export function inspectorRoutes({ sessionStoreName }: Services) {
       ...report,
       dataJson: JSON.stringify(data, null, 2),
       cookieJson: JSON.stringify(report.cookie, null, 2),
-      timeline: [...report.timeline].reverse().map((e) => ({ ...e, detailJson: e.detail ? JSON.stringify(e.detail) : '' })),
+      timeline: [...report.timeline]
+        .reverse()
+        .map((e) => ({ ...e, detailJson: e.detail ? JSON.stringify(e.detail) : '' })),
     });
   }
 }

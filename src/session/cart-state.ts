@@ -1,11 +1,12 @@
 // The cart as routes use it: read from the session, priced from the catalog,
 // changed only through the pure rules in src/cart/, and written through to the
 // database while a shopper is logged in.
-import type { Catalog } from '../catalog/catalog.js';
-import { availabilityFrom, type StockRepository } from '../catalog/stock.js';
+
 import type { SavedCartRepository } from '../accounts/saved-carts.js';
 import { type PricedCart, priceCart } from '../cart/pricing.js';
 import type { Availability, Cart, CartLimits } from '../cart/types.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { availabilityFrom, type StockRepository } from '../catalog/stock.js';
 import type { ShopSession } from './state.js';
 
 export type RuleContext = { limits: CartLimits; availability: Availability };

@@ -62,7 +62,10 @@ export class RedisSessionLock implements SessionLock {
     const token = randomUUID();
     const deadline = Date.now() + waitMs;
     for (let attempt = 0; ; attempt++) {
-      const set = await this.redis.set(lockKey, token, { condition: 'NX', expiration: { type: 'PX', value: this.leaseMs } });
+      const set = await this.redis.set(lockKey, token, {
+        condition: 'NX',
+        expiration: { type: 'PX', value: this.leaseMs },
+      });
       if (set === 'OK') {
         return async () => {
           await this.redis.eval(RELEASE_SCRIPT, { keys: [lockKey], arguments: [token] });

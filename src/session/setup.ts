@@ -1,9 +1,10 @@
 // express-session configured as DESIGN.md and the README's "Session options"
 // section explain, plus the store it writes to.
+
+import { RedisStore } from 'connect-redis';
 import type { RequestHandler } from 'express';
 import session, { type Store } from 'express-session';
 import createMemoryStore from 'memorystore';
-import { RedisStore } from 'connect-redis';
 import type { RedisClientType } from 'redis';
 import type { Config } from '../config.js';
 

@@ -2,13 +2,14 @@
 // session — then give the shopper a new session ID and merge the guest cart into
 // the saved one. The old ID is deleted from the store, so a retried or parallel
 // login with it finds an empty guest session and can never merge the cart twice.
+
+import type { Request } from 'express';
 import type { SavedCartRepository } from '../accounts/saved-carts.js';
 import type { User, UserRepository } from '../accounts/users.js';
 import { type MergeReport, mergeCarts } from '../cart/merge.js';
 import { emptyCart } from '../cart/types.js';
 import type { CartState } from './cart-state.js';
 import { regenerateSession } from './lifecycle.js';
-import type { Request } from 'express';
 
 type Deps = { carts: CartState; savedCarts: SavedCartRepository; users: UserRepository };
 
@@ -21,7 +22,11 @@ export async function signIn(req: Request, user: User, { carts, savedCarts, user
   const prefs = { ...user.prefs, ...guest.prefs }; // what the guest chose just now wins
   session.restore({ ...guest, cart: emptyCart(), prefs });
   session.signIn(user);
-  session.record('login', { username: user.username, previousSession: shortId(previousId), newSession: shortId(session.id) });
+  session.record('login', {
+    username: user.username,
+    previousSession: shortId(previousId),
+    newSession: shortId(session.id),
+  });
 
   const saved = await savedCarts.load(user.id);
   const { cart, report } = mergeCarts(saved, guest.cart, carts.limits, await carts.availability());

@@ -6,7 +6,10 @@ import { wantsJson } from './negotiate.js';
 
 /** Browsers are sent to the login page and brought back; JSON callers get a 401. */
 export function requireUser(req: Request, res: Response, next: NextFunction): void {
-  if (req.shopSession.user) return next();
+  if (req.shopSession.user) {
+    next();
+    return;
+  }
   if (wantsJson(req)) throw new HttpError(401, 'Please login first');
   res.redirect(302, `/login?returnTo=${encodeURIComponent(req.originalUrl)}`);
 }

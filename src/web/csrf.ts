@@ -2,8 +2,9 @@
 // token (csrf-sync) as `_csrf`. JSON calls may skip it when the browser itself
 // vouches that they come from this site: a cross-site page cannot send
 // `Content-Type: application/json` without a CORS preflight, which we never grant.
-import type { Request } from 'express';
+
 import { csrfSync } from 'csrf-sync';
+import type { Request } from 'express';
 
 export const csrf = csrfSync({
   size: 32, // 64 hex characters; the default 128 bytes would bloat every session

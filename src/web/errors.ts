@@ -57,7 +57,8 @@ function toHttpError(err: unknown): HttpError {
     const { type, status, code } = err as { type?: string; status?: number; code?: string };
     const known = type ? BODY_ERRORS[type] : undefined;
     if (known) return new HttpError(known[0], known[1]);
-    if (code === 'EBADCSRFTOKEN') return new HttpError(403, 'This form has expired. Please reload the page and try again.');
+    if (code === 'EBADCSRFTOKEN')
+      return new HttpError(403, 'This form has expired. Please reload the page and try again.');
     if (typeof status === 'number' && status >= 400 && status < 500) return new HttpError(status, 'Bad request');
   }
   return new HttpError(500, 'Something went wrong on our side. Please try again.');

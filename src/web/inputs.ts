@@ -16,3 +16,5 @@ export const quantitySchema = z.preprocess(
 export const productIdSchema = z
   .string({ error: 'must be a product id' })
   .regex(/^[\w-]{1,40}$/, { error: 'must be a product id' });
+
+export const addQuantitySchema = quantitySchema.refine((n) => n >= 1, { error: 'must be at least 1' });

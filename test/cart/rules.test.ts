@@ -1,0 +1,137 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { addItem, CartRefusal, removeItem, setItem } from '../../src/cart/rules.js';
+import type { Availability, Cart } from '../../src/cart/types.js';
+import { itemCount, quantityOf } from '../../src/cart/types.js';
+
+const limits = { maxPerLine: 10, maxLines: 3 };
+const stock: Record<string, number> = { a: 40, b: 5, c: 0, d: 40, e: 40 };
+const availability: Availability = (id) => (id in stock ? { stock: stock[id] ?? 0 } : undefined);
+const ctx = { limits, availability };
+const empty: Cart = { lines: [] };
+
+function refusal(fn: () => unknown): CartRefusal {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof CartRefusal) return err;
+    throw err;
+  }
+  throw new Error('expected a CartRefusal');
+}
+
+describe('addItem', () => {
+  it('adds a new line', () => {
+    expect(addItem(empty, 'a', 2, ctx)).toEqual({ lines: [{ productId: 'a', quantity: 2 }] });
+  });
+
+  it('adds onto an existing line instead of a second one', () => {
+    const cart = addItem(addItem(empty, 'a', 2, ctx), 'a', 3, ctx);
+    expect(cart.lines).toEqual([{ productId: 'a', quantity: 5 }]);
+  });
+
+  it('refuses an unknown product', () => {
+    expect(refusal(() => addItem(empty, 'zzz', 1, ctx)).reason).toBe('unknown-product');
+  });
+
+  it('refuses a sold-out product', () => {
+    expect(refusal(() => addItem(empty, 'c', 1, ctx)).reason).toBe('out-of-stock');
+  });
+
+  it('refuses more than the stock, saying how many are left', () => {
+    const err = refusal(() => addItem(empty, 'b', 6, ctx));
+    expect(err.reason).toBe('over-stock');
+    expect(err.message).toContain('Only 5 left');
+  });
+
+  it('refuses going over the per-line cap, counting what is already in the cart', () => {
+    const cart = addItem(empty, 'a', 8, ctx);
+    expect(refusal(() => addItem(cart, 'a', 3, ctx)).reason).toBe('over-line-limit');
+  });
+
+  it('refuses a new product when the cart has the most lines allowed', () => {
+    const full = { lines: ['a', 'b', 'd'].map((productId) => ({ productId, quantity: 1 })) };
+    expect(refusal(() => addItem(full, 'e', 1, ctx)).reason).toBe('cart-full');
+    expect(addItem(full, 'a', 1, ctx).lines).toHaveLength(3);
+  });
+
+  it('does not change the cart it was given', () => {
+    const cart: Cart = { lines: [{ productId: 'a', quantity: 1 }] };
+    addItem(cart, 'a', 1, ctx);
+    expect(cart.lines).toEqual([{ productId: 'a', quantity: 1 }]);
+  });
+});
+
+describe('setItem', () => {
+  it('sets the quantity exactly', () => {
+    const cart = setItem(addItem(empty, 'a', 2, ctx), 'a', 7, ctx);
+    expect(quantityOf(cart, 'a')).toBe(7);
+  });
+
+  it('removes the line when set to 0', () => {
+    expect(setItem(addItem(empty, 'a', 2, ctx), 'a', 0, ctx).lines).toEqual([]);
+  });
+
+  it('refuses a quantity over the cap or the stock', () => {
+    expect(refusal(() => setItem(empty, 'a', 11, ctx)).reason).toBe('over-line-limit');
+    expect(refusal(() => setItem(empty, 'b', 6, ctx)).reason).toBe('over-stock');
+  });
+});
+
+describe('removeItem', () => {
+  it('removes only that product', () => {
+    const cart = addItem(addItem(empty, 'a', 1, ctx), 'b', 1, ctx);
+    expect(removeItem(cart, 'a').lines).toEqual([{ productId: 'b', quantity: 1 }]);
+  });
+
+  it('is a no-op for a product that is not in the cart', () => {
+    const cart = addItem(empty, 'a', 1, ctx);
+    expect(removeItem(cart, 'b')).toEqual(cart);
+  });
+});
+
+describe('cart rules (properties)', () => {
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('add' as const), id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'x'), n: fc.integer({ min: 1, max: 15 }) }),
+    fc.record({ kind: fc.constant('set' as const), id: fc.constantFrom('a', 'b', 'd'), n: fc.integer({ min: 0, max: 15 }) }),
+    fc.record({ kind: fc.constant('remove' as const), id: fc.constantFrom('a', 'b', 'd'), n: fc.constant(0) }),
+  );
+
+  it('never holds a line over its cap or stock, a duplicate line, or too many lines', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        let cart: Cart = { lines: [] };
+        for (const { kind, id, n } of ops) {
+          try {
+            if (kind === 'add') cart = addItem(cart, id, n, ctx);
+            else if (kind === 'set') cart = setItem(cart, id, n, ctx);
+            else cart = removeItem(cart, id);
+          } catch (err) {
+            if (!(err instanceof CartRefusal)) throw err;
+          }
+          const ids = cart.lines.map((l) => l.productId);
+          expect(new Set(ids).size).toBe(ids.length);
+          expect(cart.lines.length).toBeLessThanOrEqual(limits.maxLines);
+          for (const line of cart.lines) {
+            expect(line.quantity).toBeGreaterThan(0);
+            expect(line.quantity).toBeLessThanOrEqual(Math.min(limits.maxPerLine, stock[line.productId] ?? 0));
+          }
+        }
+      }),
+    );
+  });
+
+  it('either adds exactly the quantity asked for or leaves the cart as it was', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('a', 'b', 'c', 'x'), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 9 }), (id, n, start) => {
+        const cart: Cart = start > 0 && id !== 'c' && id !== 'x' ? { lines: [{ productId: id, quantity: Math.min(start, 5) }] } : empty;
+        try {
+          const next = addItem(cart, id, n, ctx);
+          expect(itemCount(next)).toBe(itemCount(cart) + n);
+        } catch (err) {
+          expect(err).toBeInstanceOf(CartRefusal);
+        }
+      }),
+    );
+  });
+});

@@ -1,0 +1,33 @@
+// Real Redis and PostgreSQL for the service suites. On a machine without them the
+// suite skips with a line saying why; with REQUIRE_SERVICES=1 (set by .ci/run)
+// a missing service fails the run instead, so CI always exercises them.
+import net from 'node:net';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export async function reachable(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port) });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/** Returns true when the suite should run; prints why when it should not. */
+export async function serviceAvailable(name: string, url: string): Promise<boolean> {
+  if (await reachable(url)) return true;
+  const why = `${name} is not reachable at ${url}`;
+  if (process.env.REQUIRE_SERVICES === '1') throw new Error(`${why}, and REQUIRE_SERVICES=1 requires it`);
+  console.warn(`Skipping the ${name} suite: ${why} (set TEST_${name.toUpperCase()}_URL to point elsewhere).`);
+  return false;
+}

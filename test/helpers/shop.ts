@@ -1,0 +1,72 @@
+// Builds a complete Session Shop for a test: the real app, the real session
+// store (memorystore unless a Redis client is given) and a real database
+// (SQLite :memory: unless a URL is given).
+import { pino } from 'pino';
+import type { RedisClientType } from 'redis';
+import request from 'supertest';
+import { seedDemoAccounts } from '../../src/accounts/demo.js';
+import { createApp } from '../../src/app.js';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { loadProducts, type Product } from '../../src/catalog/products.js';
+import { loadConfig } from '../../src/config.js';
+import { type Db, openDatabase } from '../../src/db/connect.js';
+import { createServices } from '../../src/services.js';
+
+export type ShopOptions = {
+  env?: Record<string, string>;
+  products?: Product[];
+  db?: Db;
+  databaseUrl?: string;
+  redis?: RedisClientType;
+  demoAccounts?: boolean;
+};
+
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+
+export async function makeShop(options: ShopOptions = {}) {
+  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: TEST_SECRET, ...options.env });
+  const catalog = new Catalog(options.products ?? loadProducts('data/products.json'));
+  const db = options.db ?? (await openDatabase(options.databaseUrl ?? ':memory:'));
+  const services = await createServices(config, catalog, db, options.redis);
+  if (options.demoAccounts !== false) await seedDemoAccounts(services.users);
+  const app = createApp(services, pino({ level: 'silent' }));
+  return { app, services, config, catalog, db };
+}
+
+export type Shop = Awaited<ReturnType<typeof makeShop>>;
+
+/** A shopper with a cookie jar, whose first page view has given them a session. */
+export async function visitor(shop: Shop) {
+  const agent = request.agent(shop.app);
+  const home = await agent.get('/').expect(200);
+  return { agent, csrf: csrfFrom(home.text) };
+}
+
+/** The CSRF token the page's forms carry. */
+export function csrfFrom(html: string): string {
+  const match = /<meta name="csrf-token" content="([^"]+)"/.exec(html);
+  if (!match?.[1]) throw new Error('no CSRF token in the page');
+  return match[1];
+}
+
+/** The session cookie's value (signed ID) from a response, if it set one. */
+export function sessionCookie(res: { headers: Record<string, unknown> }, name = 'shop.sid'): string | undefined {
+  const raw = res.headers['set-cookie'];
+  const cookies = Array.isArray(raw) ? (raw as string[]) : [];
+  const found = cookies.find((c) => c.startsWith(`${name}=`));
+  return found?.split(';')[0]?.slice(name.length + 1);
+}
+
+/** Decodes the entities Handlebars writes, so page text can be compared. */
+export function decode(html: string): string {
+  return html
+    .replace(/&#x3D;/g, '=')
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&#x60;/g, '`')
+    .replace(/&amp;/g, '&');
+}
+
+export const json = { Accept: 'application/json' };

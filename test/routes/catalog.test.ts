@@ -1,0 +1,108 @@
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
+
+let shop: Shop;
+beforeAll(async () => {
+  shop = await makeShop();
+});
+
+type Listed = { id: string; name: string; priceCents: number; category: string };
+
+describe('GET /', () => {
+  it('lists the first page of products as HTML with add-to-cart forms', async () => {
+    const res = await request(shop.app).get('/').expect(200).expect('Content-Type', /html/);
+    const page = decode(res.text);
+    expect(page).toContain('Ethiopia Yirgacheffe Beans 250 g');
+    expect(page).toContain('$14.50');
+    expect(page).toMatch(/<form action="\/cart\/items" method="post"/);
+  });
+
+  it('answers JSON on the same path with a page of products', async () => {
+    const res = await request(shop.app).get('/').set(json).expect(200);
+    expect(res.body.products).toHaveLength(12);
+    expect(res.body.total).toBe(shop.catalog.products.length);
+    expect(res.body.pageCount).toBe(Math.ceil(shop.catalog.products.length / 12));
+  });
+
+  it('filters by category', async () => {
+    const res = await request(shop.app).get('/?category=tea').set(json).expect(200);
+    const products: Listed[] = res.body.products;
+    expect(products.length).toBeGreaterThan(0);
+    expect(products.every((p) => p.category === 'tea')).toBe(true);
+  });
+
+  it('searches names and descriptions, every word must match', async () => {
+    const res = await request(shop.app).get('/?q=ethiopia%20beans').set(json).expect(200);
+    expect(res.body.products.map((p: Listed) => p.id)).toEqual(['p-001']);
+    const none = await request(shop.app).get('/?q=zebra').expect(200);
+    expect(decode(none.text)).toContain('Nothing matches “zebra”');
+  });
+
+  it('sorts by price both ways', async () => {
+    const asc = await request(shop.app).get('/?sort=price-asc').set(json).expect(200);
+    const prices: number[] = asc.body.products.map((p: Listed) => p.priceCents);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+    const desc = await request(shop.app).get('/?sort=price-desc').set(json).expect(200);
+    const top = Math.max(...shop.catalog.products.map((p) => p.priceCents));
+    expect(desc.body.products[0].priceCents).toBe(top);
+  });
+
+  it('paginates without repeating or skipping products', async () => {
+    const pages = await Promise.all([1, 2, 3].map((page) => request(shop.app).get(`/?page=${page}`).set(json)));
+    const ids = pages.flatMap((p) => p.body.products.map((x: Listed) => x.id));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(shop.catalog.products.length);
+  });
+
+  it('links to the next page keeping the search and category', async () => {
+    const res = await request(shop.app).get('/?category=coffee&sort=name').set(json);
+    expect(res.body.pageCount).toBe(1);
+    const page = decode((await request(shop.app).get('/?sort=name').expect(200)).text);
+    expect(page).toContain('href="/?sort=name&page=2"');
+  });
+
+  it('refuses a bad sort, page or category with 422 naming the field', async () => {
+    for (const [query, field] of [
+      ['sort=cheapest', 'sort'],
+      ['page=0', 'page'],
+      ['page=abc', 'page'],
+      ['category=cars', 'category'],
+    ]) {
+      const res = await request(shop.app).get(`/?${query}`).set(json).expect(422);
+      expect(res.body.error).toContain(field);
+    }
+  });
+});
+
+describe('GET /products/:slug', () => {
+  it('shows the product with its price and availability', async () => {
+    const res = await request(shop.app).get('/products/ethiopia-yirgacheffe-beans-250-g').expect(200);
+    const page = decode(res.text);
+    expect(page).toContain('<h1>Ethiopia Yirgacheffe Beans 250 g</h1>');
+    expect(page).toContain('In stock');
+  });
+
+  it('marks a sold-out product and offers no add button', async () => {
+    const soldOut = shop.catalog.findById('p-006');
+    const res = await request(shop.app).get(`/products/${soldOut?.slug}`).expect(200);
+    expect(res.text).toContain('Sold out');
+    expect(res.text).not.toMatch(/name="productId" value="p-006"/);
+  });
+
+  it('answers an unknown slug with a friendly 404 page', async () => {
+    const res = await request(shop.app).get('/products/no-such-thing').expect(404);
+    expect(res.text).toContain('We could not find that product');
+    expect(res.text).toContain('Back to the shop');
+  });
+
+  it('remembers the last five products viewed, most recent first', async () => {
+    const { agent } = await visitor(shop);
+    const slugs = shop.catalog.products.slice(0, 7).map((p) => p.slug);
+    for (const slug of slugs) await agent.get(`/products/${slug}`).expect(200);
+    const res = await agent.get(`/products/${slugs[0]}`).set(json).expect(200);
+    const recent = res.body.recentlyViewed.map((p: Listed) => p.id);
+    // The product on screen is left out of its own "recently viewed".
+    expect(recent).toEqual(['p-007', 'p-006', 'p-005', 'p-004']);
+  });
+});
