@@ -92,8 +92,16 @@ describe('removeItem', () => {
 
 describe('cart rules (properties)', () => {
   const op = fc.oneof(
-    fc.record({ kind: fc.constant('add' as const), id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'x'), n: fc.integer({ min: 1, max: 15 }) }),
-    fc.record({ kind: fc.constant('set' as const), id: fc.constantFrom('a', 'b', 'd'), n: fc.integer({ min: 0, max: 15 }) }),
+    fc.record({
+      kind: fc.constant('add' as const),
+      id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'x'),
+      n: fc.integer({ min: 1, max: 15 }),
+    }),
+    fc.record({
+      kind: fc.constant('set' as const),
+      id: fc.constantFrom('a', 'b', 'd'),
+      n: fc.integer({ min: 0, max: 15 }),
+    }),
     fc.record({ kind: fc.constant('remove' as const), id: fc.constantFrom('a', 'b', 'd'), n: fc.constant(0) }),
   );
 
@@ -123,15 +131,23 @@ describe('cart rules (properties)', () => {
 
   it('either adds exactly the quantity asked for or leaves the cart as it was', () => {
     fc.assert(
-      fc.property(fc.constantFrom('a', 'b', 'c', 'x'), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 9 }), (id, n, start) => {
-        const cart: Cart = start > 0 && id !== 'c' && id !== 'x' ? { lines: [{ productId: id, quantity: Math.min(start, 5) }] } : empty;
-        try {
-          const next = addItem(cart, id, n, ctx);
-          expect(itemCount(next)).toBe(itemCount(cart) + n);
-        } catch (err) {
-          expect(err).toBeInstanceOf(CartRefusal);
-        }
-      }),
+      fc.property(
+        fc.constantFrom('a', 'b', 'c', 'x'),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 9 }),
+        (id, n, start) => {
+          const cart: Cart =
+            start > 0 && id !== 'c' && id !== 'x'
+              ? { lines: [{ productId: id, quantity: Math.min(start, 5) }] }
+              : empty;
+          try {
+            const next = addItem(cart, id, n, ctx);
+            expect(itemCount(next)).toBe(itemCount(cart) + n);
+          } catch (err) {
+            expect(err).toBeInstanceOf(CartRefusal);
+          }
+        },
+      ),
     );
   });
 });

@@ -1,4 +1,4 @@
-import request from 'supertest';
+import type request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
 
@@ -139,7 +139,11 @@ describe('cart lifecycle (HTML forms)', () => {
 
   it('re-renders the product page with the message when the stock is short (409)', async () => {
     const { agent, csrf } = await visitor(shop);
-    const res = await agent.post('/cart/items').type('form').send({ productId: 'p-004', quantity: '4', _csrf: csrf }).expect(409);
+    const res = await agent
+      .post('/cart/items')
+      .type('form')
+      .send({ productId: 'p-004', quantity: '4', _csrf: csrf })
+      .expect(409);
     expect(decode(res.text)).toContain('Only 3 left in stock');
     expect(decode(res.text)).toContain('Sumatra');
   });
@@ -167,7 +171,11 @@ describe('cart lifecycle (HTML forms)', () => {
   it('never redirects off-site after a post', async () => {
     const { agent, csrf } = await visitor(shop);
     for (const returnTo of ['https://evil.example/', '//evil.example', '/\\evil.example', '/\t/evil.example']) {
-      const res = await agent.post('/cart/items').type('form').send({ productId: 'p-001', _csrf: csrf, returnTo }).expect(303);
+      const res = await agent
+        .post('/cart/items')
+        .type('form')
+        .send({ productId: 'p-001', _csrf: csrf, returnTo })
+        .expect(303);
       expect(res.headers.location).toBe('/cart');
     }
   });

@@ -51,10 +51,18 @@ describe.skipIf(!available)('with PostgreSQL', () => {
   it('merges a guest cart into the saved cart at login and keeps it after logout', async () => {
     const { agent } = await visitor(shop);
     await agent.post('/cart/items').set(json).send({ productId: 'p-002', quantity: 2 }).expect(200);
-    const login = await agent.post('/login').set(json).send({ username: 'alice', password: 'alice-demo-pass' }).expect(200);
+    const login = await agent
+      .post('/login')
+      .set(json)
+      .send({ username: 'alice', password: 'alice-demo-pass' })
+      .expect(200);
     expect(login.body.merge.added).toEqual([{ productId: 'p-002', quantity: 2 }]);
     await agent.post('/logout').set(json).send({}).expect(200);
-    const again = await agent.post('/login').set(json).send({ username: 'alice', password: 'alice-demo-pass' }).expect(200);
+    const again = await agent
+      .post('/login')
+      .set(json)
+      .send({ username: 'alice', password: 'alice-demo-pass' })
+      .expect(200);
     expect(again.body.cart.count).toBe(2);
   });
 

@@ -49,7 +49,12 @@ describe.skipIf(!available)('with Redis', () => {
 
   it('serves one shopper from either instance', async () => {
     const cookie = await shopperOn(a);
-    await request(a.app).post('/cart/items').set('Cookie', cookie).set(json).send({ productId: 'p-001', quantity: 2 }).expect(200);
+    await request(a.app)
+      .post('/cart/items')
+      .set('Cookie', cookie)
+      .set(json)
+      .send({ productId: 'p-001', quantity: 2 })
+      .expect(200);
     const res = await request(b.app).get('/cart').set('Cookie', cookie).set(json).expect(200);
     expect(res.body.cart.count).toBe(2);
   });
@@ -75,7 +80,12 @@ describe.skipIf(!available)('with Redis', () => {
     const cookie = await shopperOn(a);
     const sid = decodeURIComponent(cookie.slice('shop.sid='.length)).slice(2).split('.')[0];
     expect(await redis.exists(`shop:sess:${sid}`)).toBe(1);
-    const login = await request(b.app).post('/login').set('Cookie', cookie).set(json).send({ username: 'ravi', password: 'ravi-demo-pass' }).expect(200);
+    const login = await request(b.app)
+      .post('/login')
+      .set('Cookie', cookie)
+      .set(json)
+      .send({ username: 'ravi', password: 'ravi-demo-pass' })
+      .expect(200);
     expect(sessionCookie(login)).toBeDefined();
     expect(await redis.exists(`shop:sess:${sid}`)).toBe(0);
   });
@@ -83,7 +93,11 @@ describe.skipIf(!available)('with Redis', () => {
   it('counts failed logins across instances', async () => {
     const username = `nobody-${Date.now()}`;
     for (let i = 0; i < 5; i++) {
-      await request((i % 2 === 0 ? a : b).app).post('/login').set(json).send({ username, password: 'wrong' }).expect(401);
+      await request((i % 2 === 0 ? a : b).app)
+        .post('/login')
+        .set(json)
+        .send({ username, password: 'wrong' })
+        .expect(401);
     }
     const res = await request(a.app).post('/login').set(json).send({ username, password: 'wrong' }).expect(429);
     expect(res.body.error).toContain('Too many failed login attempts');

@@ -41,7 +41,10 @@ describe('the session cookie', () => {
   });
 
   it('lives briefly while the session is empty and long once it holds a cart', async () => {
-    const short = await makeShop({ env: { EMPTY_SESSION_TTL_MS: '60000', GUEST_CART_TTL_MS: '86400000' }, demoAccounts: false });
+    const short = await makeShop({
+      env: { EMPTY_SESSION_TTL_MS: '60000', GUEST_CART_TTL_MS: '86400000' },
+      demoAccounts: false,
+    });
     const agent = request.agent(short.app);
     const expiry = (res: { headers: Record<string, unknown> }) =>
       Date.parse(/Expires=([^;]+)/.exec(setCookieHeader(res))?.[1] ?? '') - Date.now();
@@ -70,7 +73,13 @@ describe('the session cookie', () => {
 describe('requests that never create a session', () => {
   it('static files and /healthz set no cookie and store nothing', async () => {
     const fresh = await makeShop({ demoAccounts: false });
-    for (const path of ['/healthz', '/css/shop.css', '/js/shop.js', '/favicon.svg', '/images/products/ethiopia-yirgacheffe-beans-250-g.svg']) {
+    for (const path of [
+      '/healthz',
+      '/css/shop.css',
+      '/js/shop.js',
+      '/favicon.svg',
+      '/images/products/ethiopia-yirgacheffe-beans-250-g.svg',
+    ]) {
       const res = await request(fresh.app).get(path).expect(200);
       expect(res.headers['set-cookie'], path).toBeUndefined();
     }
@@ -120,7 +129,12 @@ describe('GET /session (inspector)', () => {
     expect(res.body.data.cart).toEqual({ lines: [{ productId: 'p-001', quantity: 1 }] });
     expect(res.body.data.csrfToken).toBe('[redacted]');
     expect(res.body.cookie).toMatchObject({ httpOnly: true, sameSite: 'lax' });
-    expect(res.body.timeline.map((e: { event: string }) => e.event)).toEqual(['created', 'cart.add', 'cart.set', 'preferences']);
+    expect(res.body.timeline.map((e: { event: string }) => e.event)).toEqual([
+      'created',
+      'cart.add',
+      'cart.set',
+      'preferences',
+    ]);
   });
 
   it('is absent when the inspector is turned off', async () => {

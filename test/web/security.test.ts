@@ -81,7 +81,11 @@ describe('malformed input', () => {
     it(`answers ${status} for ${what} and leaves the session as it was`, async () => {
       const { agent } = await shopperWithCart();
       const before = await snapshot(agent);
-      const res = await agent.post('/cart/items').set(json).send(body as object).expect(status);
+      const res = await agent
+        .post('/cart/items')
+        .set(json)
+        .send(body as object)
+        .expect(status);
       expect(res.body.error).toEqual(expect.any(String));
       expect(await snapshot(agent)).toEqual(before);
     });
@@ -97,17 +101,32 @@ describe('malformed input', () => {
   it('ignores __proto__ keys instead of polluting anything', async () => {
     const { agent } = await shopperWithCart();
     const body = '{"productId":"p-002","quantity":1,"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}}}';
-    const res = await agent.post('/cart/items').set(json).set('Content-Type', 'application/json').send(body).expect(200);
+    const res = await agent
+      .post('/cart/items')
+      .set(json)
+      .set('Content-Type', 'application/json')
+      .send(body)
+      .expect(200);
     expect(res.body.cart.count).toBe(3);
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
-    const prefs = await agent.post('/preferences').set(json).set('Content-Type', 'application/json').send('{"__proto__":{"theme":"dark"}}').expect(200);
+    const prefs = await agent
+      .post('/preferences')
+      .set(json)
+      .set('Content-Type', 'application/json')
+      .send('{"__proto__":{"theme":"dark"}}')
+      .expect(200);
     expect(prefs.body.prefs.theme).toBe('light');
   });
 
   it('answers broken JSON with 400, session unchanged', async () => {
     const { agent } = await shopperWithCart();
     const before = await snapshot(agent);
-    const res = await agent.post('/cart/items').set(json).set('Content-Type', 'application/json').send('{"productId": "p-0').expect(400);
+    const res = await agent
+      .post('/cart/items')
+      .set(json)
+      .set('Content-Type', 'application/json')
+      .send('{"productId": "p-0')
+      .expect(400);
     expect(res.body.error).toBe('The request body is not valid JSON');
     expect(await snapshot(agent)).toEqual(before);
   });
@@ -120,14 +139,22 @@ describe('malformed input', () => {
   it('answers an oversized body with 413, session unchanged', async () => {
     const { agent } = await shopperWithCart();
     const before = await snapshot(agent);
-    const res = await agent.post('/cart/items').set(json).send({ productId: 'p-001', padding: 'x'.repeat(20_000) }).expect(413);
+    const res = await agent
+      .post('/cart/items')
+      .set(json)
+      .send({ productId: 'p-001', padding: 'x'.repeat(20_000) })
+      .expect(413);
     expect(res.body.error).toBe('The request body is too large');
     expect(await snapshot(agent)).toEqual(before);
   });
 
   it('answers an oversized form with 413 as an HTML page', async () => {
     const { agent, csrf } = await shopperWithCart();
-    const res = await agent.post('/cart/items').type('form').send({ productId: 'p-001', _csrf: csrf, padding: 'x'.repeat(20_000) }).expect(413);
+    const res = await agent
+      .post('/cart/items')
+      .type('form')
+      .send({ productId: 'p-001', _csrf: csrf, padding: 'x'.repeat(20_000) })
+      .expect(413);
     expect(res.headers['content-type']).toMatch(/html/);
   });
 
