@@ -14,17 +14,16 @@ export type MergeResult = { cart: Cart; report: MergeReport };
 export const emptyReport = (): MergeReport => ({ added: [], adjusted: [], dropped: [] });
 
 export function mergeCarts(saved: Cart, guest: Cart, limits: CartLimits, availability: Availability): MergeResult {
-  const guestQuantities = new Map(guest.lines.map((l) => [l.productId, l.quantity]));
-  const savedIds = new Set(saved.lines.map((l) => l.productId));
+  // A product listed twice (a stored cart is data, not a promise) counts as one line.
+  const savedQuantities = totals(saved);
+  const guestQuantities = totals(guest);
   // Saved lines keep their place; products new to the saved cart follow in the guest's order.
-  const candidates = [
-    ...saved.lines.map((l) => ({ productId: l.productId, saved: l.quantity })),
-    ...guest.lines.filter((l) => !savedIds.has(l.productId)).map((l) => ({ productId: l.productId, saved: 0 })),
-  ];
+  const productIds = new Set([...savedQuantities.keys(), ...guestQuantities.keys()]);
 
   const lines: CartLine[] = [];
   const report = emptyReport();
-  for (const { productId, saved: savedQuantity } of candidates) {
+  for (const productId of productIds) {
+    const savedQuantity = savedQuantities.get(productId) ?? 0;
     const fromGuest = guestQuantities.get(productId) ?? 0;
     const requested = savedQuantity + fromGuest;
     const product = availability(productId);
@@ -50,6 +49,13 @@ export function mergeCarts(saved: Cart, guest: Cart, limits: CartLimits, availab
     }
   }
   return { cart: { lines }, report };
+}
+
+/** Quantity per product, in the order products first appear. */
+function totals(cart: Cart): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (const { productId, quantity } of cart.lines) sums.set(productId, (sums.get(productId) ?? 0) + quantity);
+  return sums;
 }
 
 export const reportIsEmpty = (r: MergeReport): boolean => r.added.length + r.adjusted.length + r.dropped.length === 0;

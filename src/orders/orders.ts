@@ -49,6 +49,11 @@ export class OrderRepository {
 
   /** Places the order, or returns the one already placed with this token. */
   async place(input: PlaceOrder): Promise<{ order: Order; created: boolean }> {
+    // Callers pass a priced cart; these would be bugs, and a negative quantity would add stock.
+    if (input.lines.length === 0) throw new Error('An order needs at least one line');
+    if (!input.lines.every((l) => Number.isInteger(l.quantity) && l.quantity > 0)) {
+      throw new Error('An order line needs a whole quantity of at least 1');
+    }
     try {
       return await this.db.transaction().execute(async (trx) => {
         const existing = await trx

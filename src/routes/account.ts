@@ -2,7 +2,7 @@
 // name the classic express-session tutorial uses.
 import { type Request, type Response, Router } from 'express';
 import type { Services } from '../services.js';
-import { requireUser } from '../web/auth.js';
+import { currentUser, requireUser } from '../web/auth.js';
 import { cartJson } from '../web/cart-view.js';
 import { wantsJson } from '../web/negotiate.js';
 import { renderPage } from '../web/render.js';
@@ -12,16 +12,14 @@ export function accountRoutes({ carts, orders }: Services) {
 
   // GET /account — "Welcome back, NAME" and the saved cart
   async function showAccount(req: Request, res: Response) {
-    const session = req.shopSession;
-    const username = session.user?.username ?? '';
+    const { id, username } = currentUser(req);
     const message = `Welcome back, ${username}`;
-    const cart = cartJson(carts.price(session.cart));
+    const cart = cartJson(carts.price(req.shopSession.cart));
     if (wantsJson(req)) {
       res.json({ user: { username }, message, cart });
       return;
     }
-    const userId = session.user?.id;
-    const orderCount = userId ? (await orders.listForUser(userId)).length : 0;
+    const orderCount = (await orders.listForUser(id)).length;
     renderPage(req, res, 'account', { title: 'Your account — Session Shop', message, cart, orderCount });
   }
 }

@@ -43,11 +43,7 @@ export function authRoutes(services: Services) {
   // GET /login — the form; ?returnTo= is carried through
   function showLogin(req: Request, res: Response) {
     const loggedOut = req.query.loggedOut !== undefined;
-    renderPage(req, res, 'login', {
-      title: 'Log in — Session Shop',
-      returnTo: safeRedirect(req.query.returnTo, ''),
-      loggedOut,
-    });
+    renderPage(req, res, 'login', { ...formModel('login', req.query.returnTo), loggedOut });
   }
 
   // POST /login — check the password, then sign in and merge the guest cart
@@ -65,10 +61,7 @@ export function authRoutes(services: Services) {
 
   // GET /register — the form
   function showRegister(req: Request, res: Response) {
-    renderPage(req, res, 'register', {
-      title: 'Create an account — Session Shop',
-      returnTo: safeRedirect(req.query.returnTo, ''),
-    });
+    renderPage(req, res, 'register', formModel('register', req.query.returnTo));
   }
 
   // POST /register — create the account and sign in exactly as a login does
@@ -147,9 +140,24 @@ function rerender(
   if (wantsJson(req)) throw new HttpError(status, error);
   res.status(status);
   renderPage(req, res, view, {
-    title: view === 'login' ? 'Log in — Session Shop' : 'Create an account — Session Shop',
+    ...formModel(view, form.returnTo),
     error,
     username: typeof form.username === 'string' ? form.username : '',
-    returnTo: safeRedirect(form.returnTo, ''),
   });
+}
+
+const FORMS = {
+  login: { title: 'Log in — Session Shop', other: '/register' },
+  register: { title: 'Create an account — Session Shop', other: '/login' },
+} as const;
+
+/** Both forms carry a same-site returnTo, and so does the link from one form to the other (encoded: it may hold a query). */
+function formModel(view: 'login' | 'register', returnTo: unknown) {
+  const { title, other } = FORMS[view];
+  const target = safeRedirect(returnTo, '');
+  return {
+    title,
+    returnTo: target,
+    otherFormHref: target ? `${other}?${new URLSearchParams({ returnTo: target })}` : other,
+  };
 }

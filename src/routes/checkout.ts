@@ -13,29 +13,31 @@ import { currentUser, requireUser } from '../web/auth.js';
 import { cartJson } from '../web/cart-view.js';
 import { HttpError, parseInput } from '../web/errors.js';
 import { wantsJson } from '../web/negotiate.js';
-import { orderJson } from '../web/order-view.js';
+import { orderJson, orderPageModel } from '../web/order-view.js';
 import { renderPage } from '../web/render.js';
 
+// One message per problem, in words for a shopper: a number or a list (a field sent
+// twice) is not "required", and a too-long value must not fall back to "is required".
+const text = () => z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') });
 const field = (max: number) =>
-  z
-    .string({ error: 'is required' })
+  text()
     .trim()
     .min(1, { error: 'is required' })
     .max(max, { error: `must be at most ${max} characters` });
 
 const checkoutForm = z.object({
   name: field(100),
-  email: z
-    .string({ error: 'is required' })
-    .trim()
-    .max(200)
-    .pipe(z.email({ error: 'must be an email address' })),
+  email: field(200).pipe(z.email({ error: 'must be an email address' })),
   address: field(200),
   city: field(100),
   postalCode: field(20),
   country: field(60),
-  checkoutToken: z.string({ error: 'is missing: open the checkout page first' }).min(1).max(100),
+  checkoutToken: z
+    .string({ error: 'is missing: open the checkout page first' })
+    .min(1, { error: 'is missing: open the checkout page first' })
+    .max(100, { error: 'is not valid: open the checkout page again' }),
 });
+const FIELDS = ['name', 'email', 'address', 'city', 'postalCode', 'country'] as const;
 
 export function checkoutRoutes(services: Services) {
   const { carts, orders, catalog } = services;
@@ -55,7 +57,6 @@ export function checkoutRoutes(services: Services) {
       res.redirect(303, '/cart');
       return;
     }
-    session.checkoutToken ??= randomUUID();
     await renderCheckout(req, res, await prefill(session));
   }
 
@@ -69,7 +70,7 @@ export function checkoutRoutes(services: Services) {
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 422 || wantsJson(req)) throw err;
       res.status(422);
-      return renderCheckout(req, res, body, err);
+      return renderCheckout(req, res, formValues(body), err);
     }
 
     // A replay of a token already used: show the order it placed.
@@ -90,8 +91,9 @@ export function checkoutRoutes(services: Services) {
       quantity,
     }));
     let placed: Order;
+    let created: boolean;
     try {
-      ({ order: placed } = await orders.place({ checkoutToken, userId, contact, lines }));
+      ({ order: placed, created } = await orders.place({ checkoutToken, userId, contact, lines }));
     } catch (err) {
       if (!(err instanceof OutOfStockError)) throw err;
       return refuseShortage(req, res, err);
@@ -99,7 +101,8 @@ export function checkoutRoutes(services: Services) {
     session.checkoutToken = undefined;
     if (userId === null) session.rememberGuestOrder(placed.id);
     await carts.replace(session, { lines: [] }, 'checkout', { orderId: placed.id, totalCents: placed.totalCents });
-    await showPlaced(req, res, placed, 201);
+    // Not created: another request with this token won the race; this one only shows its order.
+    await showPlaced(req, res, placed, created ? 201 : 200);
   }
 
   // GET /orders — the logged-in shopper's order history
@@ -109,7 +112,11 @@ export function checkoutRoutes(services: Services) {
       res.json({ orders: list.map(orderJson) });
       return;
     }
-    renderPage(req, res, 'orders', { title: 'Your orders — Session Shop', orders: list, empty: list.length === 0 });
+    renderPage(req, res, 'orders', {
+      title: 'Your orders — Session Shop',
+      orders: list.map(orderPageModel),
+      empty: list.length === 0,
+    });
   }
 
   // GET /orders/:id — one order, for the member who placed it or the guest session that did
@@ -123,7 +130,7 @@ export function checkoutRoutes(services: Services) {
     }
     renderPage(req, res, 'order', {
       title: `Order ${order.id} — Session Shop`,
-      order,
+      order: orderPageModel(order),
       placed: req.query.placed !== undefined,
     });
   }
@@ -164,6 +171,8 @@ export function checkoutRoutes(services: Services) {
 
   async function renderCheckout(req: Request, res: Response, values: Record<string, unknown>, error?: HttpError) {
     const session = req.shopSession;
+    // Also when a form posted without one comes back with errors: the corrected form must work.
+    session.checkoutToken ??= randomUUID();
     const priced = carts.price(session.cart);
     const totals = totalsFor(priced.subtotalCents);
     if (wantsJson(req)) {
@@ -191,6 +200,16 @@ export function checkoutRoutes(services: Services) {
     const [last] = await orders.listForUser(user.id);
     return last ? { ...last.contact } : { name: user.username };
   }
+}
+
+/** What the shopper typed, to show back in the form: text only, never a list or an object. */
+function formValues(body: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    FIELDS.map((name) => {
+      const value = body[name];
+      return [name, typeof value === 'string' ? value : ''];
+    }),
+  );
 }
 
 function canSee(session: ShopSession, order: Order): boolean {

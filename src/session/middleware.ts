@@ -28,7 +28,7 @@ async function expireStaleLogin(req: Request, auth: AuthPolicy, now = Date.now()
   const idle = now - user.lastSeenAt > auth.idleMs;
   const tooOld = now - user.authenticatedAt > auth.absoluteMs;
   if (!idle && !tooOld) {
-    session.seen(now);
+    session.seen(now, Math.min(60_000, auth.idleMs / 10));
     return;
   }
   const carried = session.carryOver();

@@ -10,11 +10,12 @@ import { type MergeReport, mergeCarts } from '../cart/merge.js';
 import { emptyCart } from '../cart/types.js';
 import type { CartState } from './cart-state.js';
 import { regenerateSession } from './lifecycle.js';
+import type { CarriedState } from './state.js';
 
 type Deps = { carts: CartState; savedCarts: SavedCartRepository; users: UserRepository };
 
 export async function signIn(req: Request, user: User, { carts, savedCarts, users }: Deps): Promise<MergeReport> {
-  const guest = req.shopSession.carryOver();
+  const guest = guestState(req);
   const previousId = req.shopSession.id;
 
   await regenerateSession(req); // session fixation: a pre-login ID must not become a logged-in one
@@ -33,6 +34,16 @@ export async function signIn(req: Request, user: User, { carts, savedCarts, user
   await carts.replace(session, cart, 'cart.merge', report);
   if (Object.keys(guest.prefs).length > 0) await users.savePrefs(user.id, prefs);
   return report;
+}
+
+/**
+ * What the visitor brings to the login. A session that is already logged in holds
+ * no guest cart: its cart is an account's saved cart (written through), so merging
+ * it would double it for the same account and hand it, with its preferences, to another.
+ */
+function guestState(req: Request): CarriedState {
+  const carried = req.shopSession.carryOver();
+  return req.shopSession.user ? { ...carried, cart: emptyCart(), prefs: {} } : carried;
 }
 
 /** Enough of a session ID to tell two apart, not enough to use one. */

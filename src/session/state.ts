@@ -111,10 +111,13 @@ export class ShopSession {
     this.refreshLifetime();
   }
 
-  /** Slides the idle auth timeout; written at most once a minute to spare the store. */
-  seen(now = Date.now()): void {
+  /**
+   * Slides the idle auth timeout. Written only when it has moved by `granularityMs`,
+   * so a busy shopper does not cost a session write on every request.
+   */
+  seen(now: number, granularityMs: number): void {
     const user = this.data.user;
-    if (user && now - user.lastSeenAt >= 60_000) user.lastSeenAt = now;
+    if (user && now - user.lastSeenAt >= granularityMs) user.lastSeenAt = now;
   }
 
   flash(kind: FlashMessage['kind'], text: string): void {

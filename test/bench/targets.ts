@@ -1,0 +1,41 @@
+// The four kinds of server the scenarios run against, started the way production
+// starts them: NODE_ENV=production, a 40-character secret, the inspector off, a
+// throw-away SQLite file, and Redis only where a scenario asks for it.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Build, repoRoot } from './build.js';
+import { type Server, startServer } from './processes.js';
+import type { Target } from './scenarios.js';
+
+export const SESSION_SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
+
+/** Where a first cookieless request gets a session cookie from. */
+export const SESSION_PATH: Record<Target, string> = { bare: '/', session: '/', store: '/cart', redis: '/cart' };
+
+export type StartOptions = {
+  redisUrl?: string;
+  /** Preload heap-probe.js with this BENCH_PROBE_FILE (memory benchmark). */
+  probeFile?: string;
+};
+
+export function startTarget(build: Build, target: Target, options: StartOptions = {}): Promise<Server> {
+  const nodeArgs = options.probeFile ? ['--expose-gc', '--import', pathToFileURL(build.script('heap-probe')).href] : [];
+  const probeEnv: Record<string, string> = options.probeFile ? { BENCH_PROBE_FILE: options.probeFile } : {};
+  const common = { cwd: repoRoot, nodeArgs };
+  if (target === 'bare') return startServer({ ...common, name: target, script: build.script('bare-server'), env: {} });
+  if (target === 'session') {
+    const env = { NODE_ENV: 'production', SESSION_SECRET, ...probeEnv };
+    return startServer({ ...common, name: target, script: build.script('session-server'), env });
+  }
+  if (target === 'redis' && options.redisUrl === undefined) throw new Error('the redis target needs a Redis URL');
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    SESSION_SECRET,
+    SESSION_INSPECTOR: 'off',
+    // A fresh file per server: seeded from data/products.json, never the shared data/shop.db.
+    DATABASE_URL: join(build.dir, `${target}-${Date.now()}.db`),
+    ...(target === 'redis' && options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...probeEnv,
+  };
+  return startServer({ ...common, name: target, script: build.storeScript, env });
+}
