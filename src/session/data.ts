@@ -39,6 +39,8 @@ declare module 'express-session' {
     createdAt: number;
     flash: FlashMessage[];
     guestOrderIds: string[];
+    /** Set when a login expired: the cart is a copy of this user's saved cart, not a guest's. */
+    cartOwner: string;
     checkoutToken: string;
     timeline: TimelineEvent[];
     // csrfToken is declared by csrf-sync.

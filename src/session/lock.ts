@@ -72,7 +72,9 @@ export class RedisSessionLock implements SessionLock {
         };
       }
       if (Date.now() >= deadline) return undefined;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(5 * 2 ** Math.min(attempt, 4), 50)));
+      // Jitter keeps many waiters from retrying in lock-step.
+      const backoff = Math.min(5 * 2 ** Math.min(attempt, 4), 50);
+      await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * backoff));
     }
   }
 }
@@ -94,6 +96,12 @@ export function serializeBySession(lock: SessionLock, cookieName: string, waitMs
       released = true;
       release().catch((err) => req.log?.warn({ err }, 'session lock release failed'));
     };
+    // The client hung up while waiting: 'close' has fired already and would never
+    // fire again, so give the lock back now and do no work for nobody.
+    if (res.closed || req.destroyed) {
+      unlock();
+      return;
+    }
     // express-session saves inside res.end(), before 'finish' fires: unlocking then is safe.
     res.once('finish', unlock);
     res.once('close', unlock);

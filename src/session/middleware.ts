@@ -34,7 +34,9 @@ async function expireStaleLogin(req: Request, auth: AuthPolicy, now = Date.now()
   const carried = session.carryOver();
   await regenerateSession(req);
   const fresh = req.shopSession;
-  fresh.restore(carried, now);
+  // The kept cart is the account's saved cart: remember whose, so the next login
+  // neither adds it to itself nor hands it to another account.
+  fresh.restore({ ...carried, cartOwner: user.id }, now);
   fresh.record('auth.expired', { username: user.username, reason: idle ? 'idle' : 'absolute' });
   fresh.flash('info', 'You were signed out after a while without activity. Your cart is still here.');
 }

@@ -15,13 +15,13 @@ import type { CarriedState } from './state.js';
 type Deps = { carts: CartState; savedCarts: SavedCartRepository; users: UserRepository };
 
 export async function signIn(req: Request, user: User, { carts, savedCarts, users }: Deps): Promise<MergeReport> {
-  const guest = guestState(req);
+  const guest = guestState(req, user);
   const previousId = req.shopSession.id;
 
   await regenerateSession(req); // session fixation: a pre-login ID must not become a logged-in one
   const session = req.shopSession;
   const prefs = { ...user.prefs, ...guest.prefs }; // what the guest chose just now wins
-  session.restore({ ...guest, cart: emptyCart(), prefs });
+  session.restore({ ...guest, cart: emptyCart(), prefs, cartOwner: undefined });
   session.signIn(user);
   session.record('login', {
     username: user.username,
@@ -29,8 +29,11 @@ export async function signIn(req: Request, user: User, { carts, savedCarts, user
     newSession: shortId(session.id),
   });
 
-  const saved = await savedCarts.load(user.id);
-  const { cart, report } = mergeCarts(saved, guest.cart, carts.limits, await carts.availability());
+  // A cart kept from this user's own expired login already is their saved cart, as they left it.
+  const ownCart = guest.cartOwner === user.id;
+  const saved = ownCart ? guest.cart : await savedCarts.load(user.id);
+  const fromGuest = ownCart ? emptyCart() : guest.cart;
+  const { cart, report } = mergeCarts(saved, fromGuest, carts.limits, await carts.availability());
   await carts.replace(session, cart, 'cart.merge', report);
   if (Object.keys(guest.prefs).length > 0) await users.savePrefs(user.id, prefs);
   return report;
@@ -41,9 +44,12 @@ export async function signIn(req: Request, user: User, { carts, savedCarts, user
  * no guest cart: its cart is an account's saved cart (written through), so merging
  * it would double it for the same account and hand it, with its preferences, to another.
  */
-function guestState(req: Request): CarriedState {
+function guestState(req: Request, user: User): CarriedState {
   const carried = req.shopSession.carryOver();
-  return req.shopSession.user ? { ...carried, cart: emptyCart(), prefs: {} } : carried;
+  if (req.shopSession.user) return { ...carried, cart: emptyCart(), prefs: {} };
+  // Kept from another account's expired login: not this shopper's to merge.
+  if (carried.cartOwner !== undefined && carried.cartOwner !== user.id) return { ...carried, cart: emptyCart() };
+  return carried;
 }
 
 /** Enough of a session ID to tell two apart, not enough to use one. */

@@ -20,7 +20,14 @@ const RECENTLY_VIEWED = 5;
 const TIMELINE_LENGTH = 20;
 
 /** What survives a regeneration (login, auth expiry): read it before regenerate() wipes the session. */
-export type CarriedState = { cart: Cart; prefs: Partial<Prefs>; timeline: TimelineEvent[]; guestOrderIds: string[] };
+export type CarriedState = {
+  cart: Cart;
+  prefs: Partial<Prefs>;
+  timeline: TimelineEvent[];
+  guestOrderIds: string[];
+  /** The user whose saved cart `cart` is a copy of, if any (see SessionData.cartOwner). */
+  cartOwner?: string;
+};
 
 export class ShopSession {
   constructor(
@@ -44,7 +51,13 @@ export class ShopSession {
   }
 
   carryOver(): CarriedState {
-    return { cart: this.cart, prefs: this.chosenPrefs, timeline: this.timeline, guestOrderIds: this.guestOrderIds };
+    return {
+      cart: this.cart,
+      prefs: this.chosenPrefs,
+      timeline: this.timeline,
+      guestOrderIds: this.guestOrderIds,
+      cartOwner: this.data.cartOwner,
+    };
   }
 
   /** Puts carried state into a freshly regenerated session; the caller records why. */
@@ -54,6 +67,7 @@ export class ShopSession {
     if (Object.keys(carried.prefs).length > 0) this.data.prefs = carried.prefs;
     if (carried.guestOrderIds.length > 0) this.data.guestOrderIds = carried.guestOrderIds;
     if (carried.cart.lines.length > 0) this.data.cart = carried.cart;
+    if (carried.cart.lines.length > 0 && carried.cartOwner) this.data.cartOwner = carried.cartOwner;
     this.refreshLifetime();
   }
 
@@ -71,8 +85,10 @@ export class ShopSession {
 
   /** Stores the cart and records why; a session with a cart lives longer. */
   setCart(cart: Cart, event: string, detail?: Record<string, unknown>): void {
-    if (cart.lines.length === 0) delete this.data.cart;
-    else this.data.cart = cart;
+    if (cart.lines.length === 0) {
+      delete this.data.cart;
+      delete this.data.cartOwner;
+    } else this.data.cart = cart;
     this.refreshLifetime();
     this.record(event, detail);
   }

@@ -46,3 +46,30 @@ describe('LocalSessionLock', () => {
     expect((lock as unknown as { tails: Map<string, unknown> }).tails.size).toBe(0);
   });
 });
+
+describe('serializeBySession', () => {
+  it('frees the lock of a request whose client hung up while it waited', async () => {
+    const { makeShop, json } = await import('../helpers/shop.js');
+    const { default: request } = await import('supertest');
+    const http = await import('node:http');
+    const shop = await makeShop({ demoAccounts: false });
+    const server = shop.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const first = await request(server).get('/').expect(200);
+    const cookie = String(first.headers['set-cookie']).split(';')[0] ?? '';
+    // Several requests queue on one session; all but the first are abandoned mid-wait.
+    const abandoned = Array.from({ length: 4 }, () => {
+      const req = http.get({ port, host: '127.0.0.1', path: '/cart', headers: { Cookie: cookie, ...json } });
+      req.on('error', () => {});
+      setTimeout(() => req.destroy(), 5);
+      return req;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(abandoned).toHaveLength(4);
+    const res = await request(server).get('/cart').set('Cookie', cookie).set(json);
+    expect(res.status).toBe(200);
+    server.close();
+  });
+});
