@@ -70,3 +70,18 @@ export function decode(html: string): string {
 }
 
 export const json = { Accept: 'application/json' };
+
+/** The shopper's cart as the JSON contract gives it. */
+export async function cartOf(agent: request.Agent) {
+  return (await agent.get('/cart').set(json).expect(200)).body.cart;
+}
+
+/** A valid set of checkout details. */
+export const contact = {
+  name: 'Mira Guest',
+  email: 'mira@example.com',
+  address: '1 Bean Street',
+  city: 'Lisbon',
+  postalCode: '1100-001',
+  country: 'Portugal',
+};

@@ -3,13 +3,8 @@ import { Catalog } from '../../src/catalog/catalog.js';
 import type { Product } from '../../src/catalog/products.js';
 import { StockRepository } from '../../src/catalog/stock.js';
 import { type Db, openDatabase } from '../../src/db/connect.js';
-import {
-  type Contact,
-  type Order,
-  OrderRepository,
-  OutOfStockError,
-  type PlaceOrder,
-} from '../../src/orders/orders.js';
+import { type Order, OrderRepository, OutOfStockError, type PlaceOrder } from '../../src/orders/orders.js';
+import { contact } from '../helpers/shop.js';
 
 const product = (id: string, priceCents: number, stock: number): Product => ({
   id,
@@ -23,15 +18,6 @@ const product = (id: string, priceCents: number, stock: number): Product => ({
 });
 
 const catalog = new Catalog([product('a', 1450, 10), product('b', 2190, 3), product('c', 990, 0)]);
-
-const contact: Contact = {
-  name: 'Mira Guest',
-  email: 'mira@example.com',
-  address: '1 Bean Street',
-  city: 'Lisbon',
-  postalCode: '1100-001',
-  country: 'Portugal',
-};
 
 let db: Db;
 let stock: StockRepository;

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Cart } from '../../src/cart/types.js';
 import { openDatabase } from '../../src/db/connect.js';
-import { csrfFrom, decode, json, makeShop, type Shop, sessionCookie, visitor } from '../helpers/shop.js';
+import { cartOf, csrfFrom, decode, json, makeShop, type Shop, sessionCookie, visitor } from '../helpers/shop.js';
 
 let shop: Shop;
 beforeEach(async () => {
@@ -26,10 +26,6 @@ async function add(agent: request.Agent, productId: string, quantity: number) {
 
 const quantities = (cart: { lines: { productId: string; quantity: number }[] }) =>
   Object.fromEntries(cart.lines.map((l) => [l.productId, l.quantity]));
-
-async function cartOf(agent: request.Agent) {
-  return (await agent.get('/cart').set(json).expect(200)).body.cart;
-}
 
 /** The session cookie this agent holds now (every response renews it). */
 async function currentCookie(agent: request.Agent): Promise<string> {

@@ -1,15 +1,10 @@
-import type request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
+import { cartOf, decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
 
 let shop: Shop;
 beforeEach(async () => {
   shop = await makeShop();
 });
-
-async function cartOf(agent: request.Agent) {
-  return (await agent.get('/cart').set(json).expect(200)).body.cart;
-}
 
 describe('POST /cart/items (JSON)', () => {
   it('adds a product and answers the priced cart', async () => {

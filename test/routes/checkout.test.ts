@@ -1,29 +1,17 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
+import { cartOf, contact, decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
 
 let shop: Shop;
 beforeEach(async () => {
   shop = await makeShop();
 });
 
-const contact = {
-  name: 'Mira Guest',
-  email: 'mira@example.com',
-  address: '1 Bean Street',
-  city: 'Lisbon',
-  postalCode: '1100-001',
-  country: 'Portugal',
-};
 const BEANS = 'Ethiopia Yirgacheffe Beans 250 g';
 const ORDER_PATH = /^\/orders\/([\w-]+)\?placed=1$/;
 
 async function add(agent: request.Agent, productId: string, quantity = 1) {
   await agent.post('/cart/items').set(json).send({ productId, quantity }).expect(200);
-}
-
-async function cartOf(agent: request.Agent) {
-  return (await agent.get('/cart').set(json).expect(200)).body.cart;
 }
 
 /** Opens the checkout as a JSON caller and returns its one-time token. */
