@@ -36,6 +36,15 @@ const envSchema = z.object({
   CATALOG_FILE: z.string().default('data/products.json'),
   SESSION_INSPECTOR: z.string().optional(),
   TRUST_PROXY: z.string().optional(),
+  LOCK_WAIT_MS: duration(10_000),
+  LOCK_LEASE_MS: duration(15_000),
+  STORE_TIMEOUT_MS: duration(2_000),
+  DATABASE_TIMEOUT_MS: duration(2_000),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  READY_TIMEOUT_MS: duration(1_000),
+  REQUEST_TIMEOUT_MS: duration(30_000),
+  SHUTDOWN_DRAIN_MS: duration(10_000),
+  STARTUP_RETRY_MS: duration(30_000),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -60,7 +69,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     host: e.HOST,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     // Behind a TLS-terminating proxy the app must trust X-Forwarded-Proto to set `secure` cookies.
-    trustProxy: trustProxy(e.TRUST_PROXY ?? (production ? '1' : undefined)),
+    // Nothing is trusted unless the operator says so: with no proxy in front, a trusted
+    // X-Forwarded-For would let any client choose its IP (and dodge the login limit).
+    trustProxy: trustProxy(e.TRUST_PROXY),
     session: {
       secrets: secrets.values,
       secretGenerated: secrets.generated,
@@ -73,6 +84,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       authAbsoluteMs: e.AUTH_ABSOLUTE_MS,
       inspector: flag(!production).parse(e.SESSION_INSPECTOR),
     },
+    lock: {
+      /** How long a request waits for its session's lock before a 503 "busy". */
+      waitMs: e.LOCK_WAIT_MS,
+      /** Redis lock lease: renewed while the holder runs, so only a dead holder loses it. */
+      leaseMs: e.LOCK_LEASE_MS,
+    },
+    timeouts: {
+      /** Bound on every session store and Redis lock call: past it, 503 "the session store is unavailable". */
+      storeMs: e.STORE_TIMEOUT_MS,
+      /** Bound on getting a database connection and on each statement. */
+      databaseMs: e.DATABASE_TIMEOUT_MS,
+      /** Bound on each dependency check of GET /readyz. */
+      readyMs: e.READY_TIMEOUT_MS,
+      /** Bound on receiving a whole request, body included (Node answers 408 past it). */
+      requestMs: e.REQUEST_TIMEOUT_MS,
+      /** On SIGTERM: how long requests in flight may take before they are answered 503. */
+      shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+      /** At start-up: how long to keep retrying Redis and the database before giving up. */
+      startupRetryMs: e.STARTUP_RETRY_MS,
+    },
+    databasePoolMax: e.DATABASE_POOL_MAX,
     cartLimits: { maxPerLine: e.CART_MAX_PER_LINE, maxLines: e.CART_MAX_LINES },
     redisUrl: e.REDIS_URL,
     databaseUrl: e.DATABASE_URL,

@@ -10,7 +10,8 @@ import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
 import { OrderRepository } from './orders/orders.js';
 import { CartState } from './session/cart-state.js';
-import { LocalSessionLock, RedisSessionLock, type SessionLock } from './session/lock.js';
+import { LocalSessionLock, type SessionLock } from './session/lock.js';
+import { RedisSessionLock } from './session/redis-lock.js';
 import { createSessionStore } from './session/setup.js';
 
 export type Services = {
@@ -49,7 +50,9 @@ export async function createServices(
     carts: new CartState(catalog, stock, savedCarts, config.cartLimits),
     sessionStore: store,
     sessionStoreName: name,
-    lock: redis ? new RedisSessionLock(redis) : new LocalSessionLock(),
+    lock: redis
+      ? new RedisSessionLock(redis, { leaseMs: config.lock.leaseMs, callTimeoutMs: config.timeouts.storeMs })
+      : new LocalSessionLock(),
     redis,
   };
 }

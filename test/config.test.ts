@@ -23,7 +23,14 @@ describe('loadConfig', () => {
     expect(config.session.secrets).toEqual([`new${long}`, `old${long}`]);
     expect(config.session.secureCookie).toBe(true);
     expect(config.session.inspector).toBe(false);
-    expect(config.trustProxy).toBe(1);
+    expect(config.trustProxy).toBeUndefined();
+  });
+
+  it('trusts a proxy only when TRUST_PROXY names one: a hop count, a list of addresses, or loopback', () => {
+    const prod = { NODE_ENV: 'production', SESSION_SECRET: long };
+    expect(loadConfig({ ...prod, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ ...prod, TRUST_PROXY: 'loopback' }).trustProxy).toBe('loopback');
+    expect(loadConfig({ ...prod, TRUST_PROXY: '10.0.0.5, 10.0.0.6' }).trustProxy).toBe('10.0.0.5, 10.0.0.6');
   });
 
   it('names the variable that is wrong', () => {

@@ -6,7 +6,7 @@ import { UsernameTakenError } from '../accounts/users.js';
 import type { MergeReport } from '../cart/merge.js';
 import { emptyCart } from '../cart/types.js';
 import type { Services } from '../services.js';
-import { destroySession, saveSession } from '../session/lifecycle.js';
+import { destroySession } from '../session/lifecycle.js';
 import { signIn } from '../session/sign-in.js';
 import { cartJson } from '../web/cart-view.js';
 import { HttpError, parseInput } from '../web/errors.js';
@@ -34,7 +34,7 @@ export function authRoutes(services: Services) {
   const { users, carts, catalog, config } = services;
   return Router()
     .get('/login', showLogin)
-    .post('/login', loginLimiter(services.redis), login)
+    .post('/login', loginLimiter({ redis: services.redis, redisTimeoutMs: config.timeouts.storeMs }), login)
     .get('/register', showRegister)
     .post('/register', register)
     .get('/logout', confirmLogout)
@@ -113,7 +113,6 @@ export function authRoutes(services: Services) {
     }
     session.flash('success', greeting);
     for (const line of describeMerge(report, catalog)) session.flash('info', line);
-    await saveSession(req); // before redirecting: the next request must find the new session
     res.redirect(303, safeRedirect(returnTo, '/account'));
   }
 }

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { addItem, CartRefusal, removeItem, setItem } from '../cart/rules.js';
 import { emptyCart } from '../cart/types.js';
 import type { Services } from '../services.js';
-import { saveSession } from '../session/lifecycle.js';
 import { cartJson, cartPageModel } from '../web/cart-view.js';
 import { parseInput, refusalStatus } from '../web/errors.js';
 import { addQuantitySchema, productIdSchema, quantitySchema } from '../web/inputs.js';
@@ -106,7 +105,6 @@ export function cartRoutes(services: Services) {
       return;
     }
     req.shopSession.flash('success', message);
-    await saveSession(req);
     res.redirect(303, redirectTo);
   }
 }

@@ -7,7 +7,6 @@ import type { Cart } from '../cart/types.js';
 import { type Order, OutOfStockError } from '../orders/orders.js';
 import { FREE_SHIPPING_FROM_CENTS, SHIPPING_CENTS, totalsFor } from '../orders/totals.js';
 import type { Services } from '../services.js';
-import { saveSession } from '../session/lifecycle.js';
 import type { ShopSession } from '../session/state.js';
 import { currentUser, requireUser } from '../web/auth.js';
 import { cartJson } from '../web/cart-view.js';
@@ -53,7 +52,6 @@ export function checkoutRoutes(services: Services) {
     if (session.cart.lines.length === 0) {
       if (wantsJson(req)) throw new HttpError(409, 'Your cart is empty');
       session.flash('info', 'Your cart is empty: add something before checking out.');
-      await saveSession(req);
       res.redirect(303, '/cart');
       return;
     }
@@ -140,7 +138,6 @@ export function checkoutRoutes(services: Services) {
       res.status(status).json({ order: orderJson(order), cart: cartJson(carts.price(req.shopSession.cart)) });
       return;
     }
-    await saveSession(req);
     res.redirect(303, `/orders/${order.id}?placed=1`);
   }
 
@@ -165,7 +162,6 @@ export function checkoutRoutes(services: Services) {
       return;
     }
     session.flash('warning', message);
-    await saveSession(req);
     res.redirect(303, '/cart');
   }
 

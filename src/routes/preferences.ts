@@ -4,7 +4,6 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { prefsSchema } from '../accounts/users.js';
 import type { Services } from '../services.js';
-import { saveSession } from '../session/lifecycle.js';
 import { parseInput } from '../web/errors.js';
 import { wantsJson } from '../web/negotiate.js';
 import { safeRedirect } from '../web/safe-redirect.js';
@@ -26,7 +25,6 @@ export function preferenceRoutes({ users }: Services) {
       res.json({ prefs: session.prefs });
       return;
     }
-    await saveSession(req);
     res.redirect(303, safeRedirect(returnTo, '/'));
   }
 }

@@ -6,7 +6,10 @@ export function regenerateSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
 }
 
-/** Saves now. Needed before a redirect: the browser may follow it before the response ends. */
+/**
+ * Saves now. Every answer already waits for this (session/commit.ts), redirects
+ * included, so the browser never follows a redirect to a session not yet stored.
+ */
 export function saveSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
 }

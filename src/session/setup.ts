@@ -7,6 +7,7 @@ import session, { type Store } from 'express-session';
 import createMemoryStore from 'memorystore';
 import type { RedisClientType } from 'redis';
 import type { Config } from '../config.js';
+import { GuardedStore } from './guarded-store.js';
 
 const MemoryStore = createMemoryStore(session);
 
@@ -16,16 +17,19 @@ export type SessionStoreInfo = { store: Store; name: 'memorystore' | 'redis' };
 export function createSessionStore(config: Config, redis?: RedisClientType): SessionStoreInfo {
   if (redis) {
     // TTLs come from each session's cookie.maxAge (see ShopSession.refreshLifetime).
-    return { store: new RedisStore({ client: redis, prefix: 'shop:sess:' }), name: 'redis' };
+    const store = new RedisStore({ client: redis, prefix: 'shop:sess:' });
+    return { store: new GuardedStore(store, config.timeouts.storeMs), name: 'redis' };
   }
   return {
-    store: new MemoryStore({
-      // Without checkPeriod memorystore never drops expired sessions.
-      checkPeriod: 10 * 60_000,
-      // An LRU bound: a flood of cookieless clients evicts the oldest sessions
-      // instead of exhausting memory.
-      max: config.session.storeMax,
-    }),
+    store: new GuardedStore(
+      new MemoryStore({
+        // Without checkPeriod memorystore never drops expired sessions.
+        checkPeriod: 10 * 60_000,
+        // An LRU bound: a flood of cookieless clients evicts the oldest sessions
+        // instead of exhausting memory.
+        max: config.session.storeMax,
+      }),
+    ),
     name: 'memorystore',
   };
 }

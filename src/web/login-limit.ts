@@ -4,9 +4,17 @@ import type { NextFunction, Request, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
 import type { RedisClientType } from 'redis';
+import { UnavailableError, withTimeout } from '../unavailable.js';
 import { HttpError } from './errors.js';
 
-export function loginLimiter(redis?: RedisClientType, limit = 5, windowMs = 15 * 60_000) {
+export type LoginLimiterOptions = {
+  redis?: RedisClientType;
+  redisTimeoutMs: number;
+  limit?: number;
+  windowMs?: number;
+};
+
+export function loginLimiter({ redis, redisTimeoutMs, limit = 5, windowMs = 15 * 60_000 }: LoginLimiterOptions) {
   return rateLimit({
     windowMs,
     limit,
@@ -26,7 +34,9 @@ export function loginLimiter(redis?: RedisClientType, limit = 5, windowMs = 15 *
       ? {
           store: new RedisStore({
             prefix: 'shop:login-limit:',
-            sendCommand: (...args: string[]) => redis.sendCommand(args),
+            // Bounded like every Redis call: a hung Redis answers 503, it does not hang the login.
+            sendCommand: (...args: string[]) =>
+              withTimeout(redis.sendCommand(args), redisTimeoutMs, () => new UnavailableError('sessions')),
           }),
         }
       : {}),

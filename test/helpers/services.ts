@@ -31,3 +31,12 @@ export async function serviceAvailable(name: string, url: string): Promise<boole
   console.warn(`Skipping the ${name} suite: ${why} (set TEST_${name.toUpperCase()}_URL to point elsewhere).`);
   return false;
 }
+
+/** Like serviceAvailable, for a program this machine may lack (redis-server, haproxy). */
+export function toolAvailable(name: string, installed: boolean): boolean {
+  if (installed) return true;
+  const why = `${name} is not installed`;
+  if (process.env.REQUIRE_SERVICES === '1') throw new Error(`${why}, and REQUIRE_SERVICES=1 requires it`);
+  console.warn(`Skipping the suites that need ${name}: ${why} (apt-get install ${name}).`);
+  return false;
+}

@@ -4,7 +4,6 @@ import { createClient, type RedisClientType } from 'redis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/connect.js';
-import { RedisSessionLock } from '../../src/session/lock.js';
 import { REDIS_URL, serviceAvailable } from '../helpers/services.js';
 import { json, makeShop, type Shop, sessionCookie } from '../helpers/shop.js';
 
@@ -101,55 +100,5 @@ describe.skipIf(!available)('with Redis', () => {
     }
     const res = await request(a.app).post('/login').set(json).send({ username, password: 'wrong' }).expect(429);
     expect(res.body.error).toContain('Too many failed login attempts');
-  });
-});
-
-describe.skipIf(!available)('RedisSessionLock', () => {
-  let redis: RedisClientType;
-  beforeAll(async () => {
-    redis = createClient({ url: REDIS_URL });
-    await redis.connect();
-  });
-  afterAll(async () => {
-    await redis?.quit();
-  });
-
-  it('lets one holder in at a time', async () => {
-    const lock = new RedisSessionLock(redis);
-    const key = `test-${Date.now()}`;
-    const order: string[] = [];
-    await Promise.all(
-      [1, 2, 3].map(async (n) => {
-        const release = await lock.acquire(key, 5000);
-        if (!release) throw new Error('lock not acquired');
-        order.push(`in ${n}`);
-        await new Promise((r) => setTimeout(r, 20));
-        order.push(`out ${n}`);
-        await release();
-      }),
-    );
-    for (let i = 0; i < order.length; i += 2) {
-      expect(order[i]?.replace('in', 'out')).toBe(order[i + 1]);
-    }
-  });
-
-  it('gives up after the wait and never frees a lock it does not hold', async () => {
-    const lock = new RedisSessionLock(redis, 10_000);
-    const key = `test-held-${Date.now()}`;
-    const release = await lock.acquire(key, 1000);
-    expect(await lock.acquire(key, 50)).toBeUndefined();
-    await redis.set(`shop:lock:${key}`, 'someone-else');
-    await release?.();
-    expect(await redis.get(`shop:lock:${key}`)).toBe('someone-else');
-    await redis.del(`shop:lock:${key}`);
-  });
-
-  it('expires a crashed holder’s lock after its lease', async () => {
-    const lock = new RedisSessionLock(redis, 100);
-    const key = `test-lease-${Date.now()}`;
-    await lock.acquire(key, 1000); // never released
-    const second = await lock.acquire(key, 2000);
-    expect(second).toBeDefined();
-    await second?.();
   });
 });

@@ -9,11 +9,11 @@ describe('LocalSessionLock', () => {
     const log: string[] = [];
     await Promise.all(
       [1, 2, 3].map(async (n) => {
-        const release = await lock.acquire('k', 1000);
+        const handle = await lock.acquire('k', 1000);
         log.push(`in ${n}`);
         await tick();
         log.push(`out ${n}`);
-        await release?.();
+        await handle?.release();
       }),
     );
     expect(log).toEqual(['in 1', 'out 1', 'in 2', 'out 2', 'in 3', 'out 3']);
@@ -24,8 +24,8 @@ describe('LocalSessionLock', () => {
     const held = await lock.acquire('a', 1000);
     const other = await lock.acquire('b', 50);
     expect(other).toBeDefined();
-    await other?.();
-    await held?.();
+    await other?.release();
+    await held?.release();
   });
 
   it('gives up after the wait, and the queue still moves on', async () => {
@@ -33,43 +33,54 @@ describe('LocalSessionLock', () => {
     const first = await lock.acquire('k', 1000);
     expect(await lock.acquire('k', 20)).toBeUndefined();
     const third = lock.acquire('k', 1000);
-    await first?.();
-    const release = await third;
-    expect(release).toBeDefined();
-    await release?.();
+    await first?.release();
+    const handle = await third;
+    expect(handle).toBeDefined();
+    await handle?.release();
   });
 
   it('forgets a key once nobody holds or waits for it', async () => {
     const lock = new LocalSessionLock();
-    const release = await lock.acquire('k', 1000);
-    await release?.();
-    expect((lock as unknown as { tails: Map<string, unknown> }).tails.size).toBe(0);
+    const handle = await lock.acquire('k', 1000);
+    await handle?.release();
+    expect(lock.size).toBe(0);
   });
-});
 
-describe('serializeBySession', () => {
-  it('frees the lock of a request whose client hung up while it waited', async () => {
-    const { makeShop, json } = await import('../helpers/shop.js');
-    const { default: request } = await import('supertest');
-    const http = await import('node:http');
-    const shop = await makeShop({ demoAccounts: false });
-    const server = shop.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    const first = await request(server).get('/').expect(200);
-    const cookie = String(first.headers['set-cookie']).split(';')[0] ?? '';
-    // Several requests queue on one session; all but the first are abandoned mid-wait.
-    const abandoned = Array.from({ length: 4 }, () => {
-      const req = http.get({ port, host: '127.0.0.1', path: '/cart', headers: { Cookie: cookie, ...json } });
-      req.on('error', () => {});
-      setTimeout(() => req.destroy(), 5);
-      return req;
+  it('hands the lock on once however often a holder releases it', async () => {
+    const lock = new LocalSessionLock();
+    const first = await lock.acquire('k', 1000);
+    const second = lock.acquire('k', 1000);
+    const third = lock.acquire('k', 1000);
+    await first?.release();
+    await first?.release();
+    const secondHandle = await second;
+    let thirdIn = false;
+    void third.then(() => {
+      thirdIn = true;
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(abandoned).toHaveLength(4);
-    const res = await request(server).get('/cart').set('Cookie', cookie).set(json);
-    expect(res.status).toBe(200);
-    server.close();
+    await tick();
+    expect(thirdIn).toBe(false);
+    await secondHandle?.release();
+    await (await third)?.release();
+  });
+
+  it('confirms a held lock and refuses one that was abandoned', async () => {
+    const lock = new LocalSessionLock();
+    const handle = await lock.acquire('k', 1000);
+    expect(await handle?.confirm()).toBe(true);
+    handle?.abandon();
+    expect(await handle?.confirm()).toBe(false);
+    const next = await lock.acquire('k', 50);
+    expect(next).toBeDefined();
+    await next?.release();
+  });
+
+  it('turns waiters away and frees every key on releaseAll', async () => {
+    const lock = new LocalSessionLock();
+    await lock.acquire('k', 1000);
+    const waiting = lock.acquire('k', 5000);
+    await lock.releaseAll();
+    expect(await waiting).toBeUndefined();
+    expect(lock.size).toBe(0);
   });
 });

@@ -35,9 +35,15 @@ describe('the session cookie', () => {
   });
 
   it('is Secure in production behind a TLS proxy', async () => {
-    const prod = await makeShop({ env: { NODE_ENV: 'production' }, demoAccounts: false });
+    const prod = await makeShop({ env: { NODE_ENV: 'production', TRUST_PROXY: '1' }, demoAccounts: false });
     const res = await request(prod.app).get('/').set('X-Forwarded-Proto', 'https').expect(200);
     expect(setCookieHeader(res)).toContain('Secure');
+  });
+
+  it('trusts no proxy in production unless TRUST_PROXY says so', async () => {
+    const prod = await makeShop({ env: { NODE_ENV: 'production' }, demoAccounts: false });
+    const res = await request(prod.app).get('/').set('X-Forwarded-Proto', 'https').expect(200);
+    expect(res.headers['set-cookie']).toBeUndefined();
   });
 
   it('lives briefly while the session is empty and long once it holds a cart', async () => {

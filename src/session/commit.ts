@@ -1,0 +1,58 @@
+// Answers only after the session is saved. express-session writes a changed session
+// inside res.end() and sends the answer even when that write fails, so a shopper
+// could be told "added" about a change that was never stored. Here res.end() first
+// writes the session (if this request changed it), with the lock confirmed still
+// ours; only then is the answer sent. A refused write becomes a 503 instead.
+import type { NextFunction, Request, Response } from 'express';
+import { markCommitted } from './guarded-store.js';
+import { saveSession } from './lifecycle.js';
+import { SessionLockLostError } from './lock.js';
+
+/** Everything stored but the cookie, which express-session keeps up to date itself. */
+function fingerprint(data: object): string {
+  return JSON.stringify(data, (key, value) => (key === 'cookie' ? undefined : value));
+}
+
+/**
+ * Mounted right after express-session. `refuse` answers when the write failed
+ * (the app's error handler); the response it sends is not saved again.
+ */
+export function saveBeforeAnswering(refuse: (err: unknown, req: Request, res: Response) => void) {
+  return function commitOnEnd(req: Request, res: Response, next: NextFunction) {
+    const loadedId = req.sessionID;
+    const loaded = fingerprint(req.session);
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    let committed = false;
+    res.end = ((...args: unknown[]) => {
+      const session = req.session as typeof req.session | undefined;
+      if (committed || session === undefined) return end(...args);
+      committed = true;
+      if (req.sessionID === loadedId && fingerprint(session) === loaded) return end(...args);
+      commit(req).then(
+        () => end(...args),
+        (err: unknown) => {
+          clearAnswer(res);
+          refuse(err, req, res);
+        },
+      );
+      return res;
+    }) as Response['end'];
+    next();
+  };
+}
+
+async function commit(req: Request): Promise<void> {
+  const lock = req.sessionLock;
+  try {
+    // Fencing: never write a session whose lock another request may hold by now.
+    if (lock !== undefined && !(await lock.confirm())) throw new SessionLockLostError();
+    await saveSession(req);
+  } finally {
+    markCommitted(req.session);
+  }
+}
+
+/** Forgets the answer that was about to go out, so the refusal can take its place. */
+function clearAnswer(res: Response): void {
+  for (const header of ['content-type', 'content-length', 'etag', 'location']) res.removeHeader(header);
+}

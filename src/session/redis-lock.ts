@@ -1,0 +1,163 @@
+// The session lock across processes: SET NX with a lease in Redis. Waiters of one
+// process queue locally first (FIFO), so only the head of each queue asks Redis.
+// The lease is renewed while its holder runs, so only a crashed holder loses it;
+// every Redis call is bounded, so a hung Redis answers 503 instead of hanging.
+import { randomUUID } from 'node:crypto';
+import type { RedisClientType } from 'redis';
+import { UnavailableError, withTimeout } from '../unavailable.js';
+import { LocalSessionLock, type LockHandle, type SessionLock } from './lock.js';
+
+// Deletes the key only if it still holds our token: never frees someone else's lock.
+const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+// Extends the lease only if the lock is still ours: 1 held, 0 lost.
+const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
+
+export type RedisLockOptions = {
+  /** Lease of a held lock; renewed every third of it while the holder runs. */
+  leaseMs: number;
+  /** Bound on each Redis call. */
+  callTimeoutMs: number;
+  /** A holder is renewed for at most this long; past it the lock lapses (a stuck handler). */
+  maxHoldMs?: number;
+  prefix?: string;
+};
+
+type Held = { lockKey: string; token: string; since: number; lost: boolean };
+
+export class RedisSessionLock implements SessionLock {
+  private readonly local = new LocalSessionLock();
+  private readonly held = new Set<Held>();
+  private renewer: NodeJS.Timeout | undefined;
+  /** When a Redis call of this process last failed or timed out. */
+  private lastFailureAt = 0;
+  private readonly prefix: string;
+  private readonly maxHoldMs: number;
+
+  constructor(
+    private readonly redis: RedisClientType,
+    private readonly options: RedisLockOptions,
+  ) {
+    this.prefix = options.prefix ?? 'shop:lock:';
+    this.maxHoldMs = options.maxHoldMs ?? 4 * options.leaseMs;
+  }
+
+  async acquire(key: string, waitMs: number): Promise<LockHandle | undefined> {
+    const arrivedAt = Date.now();
+    const deadline = arrivedAt + waitMs;
+    const inProcess = await this.local.acquire(key, waitMs);
+    if (inProcess === undefined) return undefined;
+    try {
+      // Redis failed the request ahead of us in the queue: it would only fail us too, one
+      // timeout later. Answer now, so no request waits more than one STORE_TIMEOUT_MS.
+      if (this.lastFailureAt >= arrivedAt) throw new UnavailableError('sessions');
+      const held = await this.takeInRedis(this.prefix + key, deadline);
+      if (held === undefined) {
+        await inProcess.release();
+        return undefined;
+      }
+      return this.handle(held, inProcess);
+    } catch (err) {
+      await inProcess.release();
+      throw err;
+    }
+  }
+
+  async releaseAll(): Promise<void> {
+    const all = [...this.held];
+    this.held.clear();
+    this.stopRenewing();
+    await Promise.allSettled(
+      all.map((h) => this.call(this.redis.eval(RELEASE, { keys: [h.lockKey], arguments: [h.token] }))),
+    );
+    await this.local.releaseAll();
+  }
+
+  private async takeInRedis(lockKey: string, deadline: number): Promise<Held | undefined> {
+    const token = randomUUID();
+    for (let attempt = 0; ; attempt++) {
+      let set: string | null;
+      try {
+        set = await this.call(
+          this.redis.set(lockKey, token, { condition: 'NX', expiration: { type: 'PX', value: this.options.leaseMs } }),
+        );
+      } catch (err) {
+        // The SET may still land after we gave up on it: take it back, or the
+        // session would stay locked by nobody until the lease ran out.
+        this.redis.eval(RELEASE, { keys: [lockKey], arguments: [token] }).catch(() => {});
+        throw err;
+      }
+      if (set === 'OK') return { lockKey, token, since: Date.now(), lost: false };
+      if (Date.now() >= deadline) return undefined;
+      // Another process holds it. Jitter keeps processes from retrying in lock-step.
+      const backoff = Math.min(5 * 2 ** Math.min(attempt, 4), 50);
+      await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * backoff));
+    }
+  }
+
+  private handle(held: Held, inProcess: LockHandle): LockHandle {
+    this.held.add(held);
+    this.startRenewing();
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      this.held.delete(held);
+      if (this.held.size === 0) this.stopRenewing();
+      try {
+        if (!held.lost) await this.call(this.redis.eval(RELEASE, { keys: [held.lockKey], arguments: [held.token] }));
+      } finally {
+        await inProcess.release();
+      }
+    };
+    return {
+      confirm: async () => !held.lost && (await this.renew(held)),
+      release,
+      abandon: () => {
+        held.lost = true;
+        void release();
+      },
+    };
+  }
+
+  /** Extends one lease; marks the lock lost when the key no longer holds our token. */
+  private async renew(held: Held): Promise<boolean> {
+    const result = await this.call(
+      this.redis.eval(RENEW, { keys: [held.lockKey], arguments: [held.token, String(this.options.leaseMs)] }),
+    );
+    if (result !== 1) held.lost = true;
+    return !held.lost;
+  }
+
+  // One timer for all the locks this process holds, not one per request.
+  private startRenewing(): void {
+    if (this.renewer !== undefined) return;
+    this.renewer = setInterval(() => this.renewAll(), Math.max(10, Math.floor(this.options.leaseMs / 3)));
+    this.renewer.unref();
+  }
+
+  private stopRenewing(): void {
+    clearInterval(this.renewer);
+    this.renewer = undefined;
+  }
+
+  private renewAll(): void {
+    const now = Date.now();
+    for (const held of this.held) {
+      if (held.lost) continue;
+      // A handler stuck this long is not coming back: let its lease lapse.
+      if (now - held.since > this.maxHoldMs) continue;
+      // A failed renewal (Redis slow or down) is retried on the next tick; if the lease
+      // runs out meanwhile, confirm() finds the key gone and the save is refused.
+      this.renew(held).catch(() => {});
+    }
+  }
+
+  private call<T>(work: Promise<T>): Promise<T> {
+    return withTimeout(work, this.options.callTimeoutMs, () => new UnavailableError('sessions')).catch(
+      (err: unknown) => {
+        this.lastFailureAt = Date.now();
+        throw err instanceof UnavailableError ? err : new UnavailableError('sessions', { cause: err });
+      },
+    );
+  }
+}

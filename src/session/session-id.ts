@@ -1,0 +1,41 @@
+// The session ID a request carries, read exactly as express-session reads it: the
+// cookie value URL-decoded, `s:` + ID + `.` + signature, checked against every
+// secret (rotation). `s%3Aabc.sig` and `s:abc.sig` are the same session, and so is
+// an ID signed with an older secret: all of them must share one lock.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export function sessionIdFromCookie(header: string | undefined, name: string, secrets: string[]): string | undefined {
+  const raw = readCookie(header, name);
+  if (raw === undefined || !raw.startsWith('s:')) return undefined;
+  return unsign(raw.slice(2), secrets);
+}
+
+/** The first cookie called `name`, URL-decoded (as the `cookie` package does). */
+function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  }
+  return undefined;
+}
+
+/** cookie-signature's unsign: `value.signature`, HMAC-SHA256, base64 without padding. */
+function unsign(signed: string, secrets: string[]): string | undefined {
+  const dot = signed.lastIndexOf('.');
+  if (dot < 0) return undefined;
+  const value = signed.slice(0, dot);
+  const given = Buffer.from(signed.slice(dot + 1));
+  for (const secret of secrets) {
+    const expected = Buffer.from(createHmac('sha256', secret).update(value).digest('base64').replace(/=+$/, ''));
+    if (expected.length === given.length && timingSafeEqual(expected, given)) return value;
+  }
+  return undefined;
+}

@@ -1,0 +1,31 @@
+// A dependency (the session store, the database) that did not answer in time or
+// refused the connection. Every layer may throw it; the error handler answers 503
+// with its message, so a shopper reads what happened instead of waiting or a 500.
+
+export type Dependency = 'sessions' | 'database';
+
+const MESSAGES: Record<Dependency, string> = {
+  sessions: 'The session store is unavailable. Please try again in a moment.',
+  database: 'The database is unavailable. Please try again in a moment.',
+};
+
+export class UnavailableError extends Error {
+  constructor(
+    readonly dependency: Dependency,
+    options?: ErrorOptions,
+  ) {
+    super(MESSAGES[dependency], options);
+  }
+}
+
+/**
+ * Settles with `work`, or rejects with `onTimeout()` after `ms`. The work itself
+ * is not cancelled: callers make sure a late result can do no harm.
+ */
+export function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,106 @@
+// Sessions on a redis-server of the test's own, which is made slow, paused and
+// read-only: no acknowledged change may be lost, and no request may hang.
+import { createClient, type RedisClientType } from 'redis';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrivateRedis, redisServerInstalled } from '../helpers/redis-server.js';
+import { toolAvailable } from '../helpers/services.js';
+import { cartOf, csrfFrom, json, makeShop, type Shop, sessionCookie } from '../helpers/shop.js';
+
+const available = toolAvailable('redis-server', redisServerInstalled());
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const STORE_TIMEOUT_MS = 500;
+
+describe.skipIf(!available)('sessions in Redis when Redis misbehaves', () => {
+  let server: PrivateRedis;
+  const clients: RedisClientType[] = [];
+
+  async function shopOnRedis(env: Record<string, string> = {}): Promise<Shop> {
+    const client: RedisClientType = createClient({ url: server.url, disableOfflineQueue: true });
+    client.on('error', () => {});
+    await client.connect();
+    clients.push(client);
+    return makeShop({
+      redis: client,
+      env: { STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS), ...env },
+      demoAccounts: false,
+    });
+  }
+
+  beforeAll(async () => {
+    server = await PrivateRedis.start();
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.disconnect().catch(() => {});
+    await server?.stop();
+  });
+
+  it('keeps an add answered while another instance’s slow request outlived the lease', async () => {
+    const env = { LOCK_LEASE_MS: '300' };
+    const [one, two] = [await shopOnRedis(env), await shopOnRedis(env)];
+    const agent = request.agent(one.app);
+    const cookie = `shop.sid=${sessionCookie(await agent.get('/').set(json)) ?? ''}`;
+    // A on instance one: its stock read takes four leases.
+    const stock = one.services.stock;
+    const levels = stock.levels.bind(stock);
+    stock.levels = async () => {
+      stock.levels = levels;
+      await sleep(1200);
+      return levels();
+    };
+    const slow = request(one.app).post('/cart/items').set('Cookie', cookie).set(json).send({ productId: 'p-001' });
+    const slowDone = slow.then((res) => res.status);
+    await sleep(100);
+    // B on instance two, answered 200: its add must be in the cart in the end.
+    await request(two.app).post('/cart/items').set('Cookie', cookie).set(json).send({ productId: 'p-002' }).expect(200);
+    expect(await slowDone).toBe(200);
+    const cart = (await request(two.app).get('/cart').set('Cookie', cookie).set(json)).body.cart;
+    expect(cart.lines.map((l: { productId: string }) => l.productId).sort()).toEqual(['p-001', 'p-002']);
+  });
+
+  it('answers 503 within STORE_TIMEOUT_MS while Redis is paused, and recovers by itself', async () => {
+    const shop = await shopOnRedis();
+    const agent = request.agent(shop.app);
+    await agent.get('/').expect(200);
+    await agent.post('/cart/items').set(json).send({ productId: 'p-001' }).expect(200);
+    server.pause();
+    try {
+      for (const send of [
+        () => agent.get('/cart').set(json),
+        () => agent.post('/cart/items').set(json).send({ productId: 'p-002' }),
+      ]) {
+        const started = Date.now();
+        const res = await send();
+        expect(Date.now() - started).toBeLessThan(STORE_TIMEOUT_MS + 1000);
+        expect(res.status).toBe(503);
+        expect(res.body.error).toMatch(/session store is unavailable/);
+      }
+    } finally {
+      server.resume();
+    }
+    await sleep(100);
+    expect((await cartOf(agent)).lines).toEqual([expect.objectContaining({ productId: 'p-001', quantity: 1 })]);
+    await agent.post('/cart/items').set(json).send({ productId: 'p-002' }).expect(200);
+  });
+
+  it('answers 503, never 200 or a redirect, when Redis refuses to store the session', async () => {
+    const shop = await shopOnRedis();
+    const agent = request.agent(shop.app);
+    const csrf = csrfFrom((await agent.get('/').expect(200)).text);
+    const admin = clients.at(-1);
+    // Sessions become read-only; locks still work, so the refusal comes from the save itself.
+    await admin?.sendCommand(['ACL', 'SETUSER', 'default', 'resetkeys', '~shop:lock:*', '%R~shop:sess:*']);
+    try {
+      const viaJson = await agent.post('/cart/items').set(json).send({ productId: 'p-001' });
+      expect(viaJson.status).toBe(503);
+      expect(viaJson.body.error).toMatch(/session store is unavailable/);
+      const viaForm = await agent.post('/cart/items').type('form').send({ productId: 'p-001', _csrf: csrf });
+      expect(viaForm.status).toBe(503);
+      expect(viaForm.headers.location).toBeUndefined();
+      expect(viaForm.text).toMatch(/session store is unavailable/);
+    } finally {
+      await admin?.sendCommand(['ACL', 'SETUSER', 'default', 'resetkeys', '~*']);
+    }
+    expect((await cartOf(agent)).lines).toEqual([]);
+  });
+});

@@ -1,0 +1,129 @@
+// The Redis session lock against a redis-server of the test's own, so it can be
+// paused. Two lock objects on two clients stand for two processes.
+import { createClient, type RedisClientType } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisSessionLock } from '../../src/session/redis-lock.js';
+import { UnavailableError } from '../../src/unavailable.js';
+import { PrivateRedis, redisServerInstalled } from '../helpers/redis-server.js';
+import { toolAvailable } from '../helpers/services.js';
+
+const available = toolAvailable('redis-server', redisServerInstalled());
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.skipIf(!available)('RedisSessionLock', () => {
+  let server: PrivateRedis;
+  const clients: RedisClientType[] = [];
+
+  async function client(): Promise<RedisClientType> {
+    const c: RedisClientType = createClient({ url: server.url, disableOfflineQueue: true });
+    c.on('error', () => {});
+    await c.connect();
+    clients.push(c);
+    return c;
+  }
+
+  async function lockOn(leaseMs = 10_000, callTimeoutMs = 1_000) {
+    return new RedisSessionLock(await client(), { leaseMs, callTimeoutMs });
+  }
+
+  beforeAll(async () => {
+    server = await PrivateRedis.start();
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.disconnect().catch(() => {});
+    await server?.stop();
+  });
+
+  it('lets one holder in at a time across processes', async () => {
+    const locks = [await lockOn(), await lockOn()];
+    const order: string[] = [];
+    await Promise.all(
+      [0, 1, 2, 3].map(async (n) => {
+        const handle = await locks[n % 2]?.acquire('one-at-a-time', 5000);
+        if (!handle) throw new Error('lock not acquired');
+        order.push(`in ${n}`);
+        await sleep(20);
+        order.push(`out ${n}`);
+        await handle.release();
+      }),
+    );
+    for (let i = 0; i < order.length; i += 2) expect(order[i]?.replace('in', 'out')).toBe(order[i + 1]);
+  });
+
+  it('queues the waiters of one process in arrival order', async () => {
+    const lock = await lockOn();
+    const order: number[] = [];
+    const first = await lock.acquire('fifo', 5000);
+    const waiters = [1, 2, 3, 4].map(async (n) => {
+      await sleep(n); // arrive in order
+      const handle = await lock.acquire('fifo', 5000);
+      order.push(n);
+      await handle?.release();
+    });
+    await sleep(30);
+    await first?.release();
+    await Promise.all(waiters);
+    expect(order).toEqual([1, 2, 3, 4]);
+  });
+
+  it('gives up after the wait and never frees a lock it does not hold', async () => {
+    const lock = await lockOn();
+    const redis = await client();
+    const handle = await lock.acquire('held', 1000);
+    expect(await (await lockOn()).acquire('held', 50)).toBeUndefined();
+    await redis.set('shop:lock:held', 'someone-else');
+    expect(await handle?.confirm()).toBe(false);
+    await handle?.release();
+    expect(await redis.get('shop:lock:held')).toBe('someone-else');
+  });
+
+  it('takes over the lock of a crashed holder once its lease has run out', async () => {
+    const redis = await client();
+    await redis.set('shop:lock:crashed', 'a-dead-process', { expiration: { type: 'PX', value: 150 } });
+    const handle = await (await lockOn()).acquire('crashed', 2000);
+    expect(handle).toBeDefined();
+    await handle?.release();
+  });
+
+  it('renews the lease while its holder runs, so nobody else gets in', async () => {
+    const holder = await lockOn(150);
+    const handle = await holder.acquire('renewed', 1000);
+    const other = await (await lockOn(150)).acquire('renewed', 600); // four leases
+    expect(other).toBeUndefined();
+    expect(await handle?.confirm()).toBe(true);
+    await handle?.release();
+  });
+
+  it('fails a waiter at once when Redis failed the request ahead of it', async () => {
+    const lock = await lockOn(10_000, 1000);
+    server.pause();
+    try {
+      const ahead = lock.acquire('queued', 5000);
+      await sleep(10);
+      const started = Date.now();
+      const behind = lock.acquire('queued', 5000);
+      await expect(ahead).rejects.toBeInstanceOf(UnavailableError);
+      await expect(behind).rejects.toBeInstanceOf(UnavailableError);
+      // One bound, not two: it does not make its own call into the hung Redis.
+      expect(Date.now() - started).toBeLessThan(1000 + 700);
+    } finally {
+      server.resume();
+    }
+  });
+
+  it('answers UnavailableError within its bound while Redis is paused', async () => {
+    const lock = await lockOn(10_000, 300);
+    server.pause();
+    const started = Date.now();
+    try {
+      await expect(lock.acquire('paused', 5000)).rejects.toBeInstanceOf(UnavailableError);
+      expect(Date.now() - started).toBeLessThan(300 + 1000);
+    } finally {
+      server.resume();
+    }
+    // And it works again by itself once Redis answers; the SET that landed late was taken back.
+    const handle = await lock.acquire('paused', 2000);
+    expect(handle).toBeDefined();
+    await handle?.release();
+  });
+});
