@@ -1,6 +1,7 @@
 // Shopper accounts: registration, credential checks and saved preferences.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { isUniqueViolation } from '../db/conflicts.js';
 import type { Db } from '../db/connect.js';
 import { PAGE_SIZES, type Prefs, SORTS, THEMES, VIEWS } from '../session/data.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
@@ -17,7 +18,11 @@ export const prefsSchema = z.object({
     .optional(),
 });
 
-export class UsernameTakenError extends Error {}
+export class UsernameTakenError extends Error {
+  constructor(readonly username: string) {
+    super(`The username "${username}" is already taken`);
+  }
+}
 
 export class UserRepository {
   constructor(private readonly db: Db) {}
@@ -39,7 +44,7 @@ export class UserRepository {
         .execute();
     } catch (err) {
       // Two registrations racing for one name: the unique index decides.
-      if (await this.find(username)) throw new UsernameTakenError(username);
+      if (isUniqueViolation(err)) throw new UsernameTakenError(username);
       throw err;
     }
     return { id, username: username.toLowerCase(), prefs: {} };

@@ -11,26 +11,71 @@ import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
 
+export type DatabaseOptions = {
+  /** Most connections one instance holds open (PostgreSQL). */
+  poolMax?: number;
+  /** Bound on getting a connection and on each statement, so a sick database answers "unavailable" instead of hanging. */
+  timeoutMs?: number;
+  /** Told about connections the server dropped (a restart, pg_terminate_backend). Must not throw. */
+  onError?: (err: Error) => void;
+};
+
+const DEFAULTS = { poolMax: 10, timeoutMs: 2000 };
+/** The server's statement_timeout should fire first; the client-side one covers a dead network. */
+const CLIENT_TIMEOUT_SLACK_MS = 1000;
+
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
-export async function openDatabase(url: string): Promise<Db> {
-  const db = new Kysely<Database>({ dialect: isPostgresUrl(url) ? postgres(url) : sqlite(url) });
-  await migrate(db as Kysely<unknown>);
+export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Db> {
+  const engine = isPostgresUrl(url) ? 'postgres' : 'sqlite';
+  const dialect = engine === 'postgres' ? postgres(url, options) : sqlite(url, options);
+  const db = new Kysely<Database>({ dialect });
+  try {
+    await migrate(db as Kysely<unknown>, engine);
+  } catch (err) {
+    await db.destroy(); // else a failed start leaves a pool (and the process) running
+    throw err;
+  }
   return db;
 }
 
-function sqlite(file: string) {
+function sqlite(file: string, options: DatabaseOptions) {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new Sqlite(file);
   // WAL lets readers carry on while a checkout writes; foreign keys are off by default in SQLite.
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
+  // Another process writing (a second instance, a migration) makes us wait this long, then SQLITE_BUSY (503).
+  database.pragma(`busy_timeout = ${Math.trunc(options.timeoutMs ?? 5000)}`);
   return new SqliteDialect({ database });
 }
 
-function postgres(connectionString: string) {
-  return new PostgresDialect({ pool: new pg.Pool({ connectionString, max: 10 }) });
+function postgres(connectionString: string, options: DatabaseOptions) {
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  const onError = options.onError ?? (() => {});
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolMax ?? DEFAULTS.poolMax,
+    connectionTimeoutMillis: timeoutMs,
+    statement_timeout: timeoutMs,
+    query_timeout: timeoutMs + CLIENT_TIMEOUT_SLACK_MS,
+    // A peer that vanished without closing the socket is noticed instead of waited on forever.
+    keepAlive: true,
+  });
+  // An idle connection the server closed (restart, pg_terminate_backend) is reported here;
+  // without a listener, EventEmitter throws and the process dies. The pool drops the client.
+  pool.on('error', (err) => {
+    try {
+      onError(err);
+    } catch {
+      // A logger that throws must not bring the process down either.
+    }
+  });
+  // A client that is checked out has no pool listener: its query in flight rejects with
+  // the same error (→ 503), and the pool discards it on release. This only keeps the
+  // duplicate 'error' event from crashing the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return new PostgresDialect({ pool });
 }

@@ -58,10 +58,31 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-export async function migrate(db: Kysely<unknown>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+export type Engine = 'sqlite' | 'postgres';
+
+/**
+ * Brings the schema up to date; safe when several instances start at once. On
+ * PostgreSQL, kysely's Migrator already does it: it creates its own tables with
+ * IF NOT EXISTS and tolerates losing that race, then runs the migrations in one
+ * transaction under a session pg_advisory_lock and re-reads what is done once it
+ * holds the lock. On SQLite it takes no lock and no transaction, so a second
+ * process would run 001 again ("table stock already exists"): there we take the
+ * write lock first (BEGIN IMMEDIATE waits busy_timeout for it), which also makes a
+ * failed migration roll back whole.
+ */
+export async function migrate(db: Kysely<unknown>, engine: Engine): Promise<void> {
+  const migrator = (on: Kysely<unknown>) => new Migrator({ db: on, provider });
+  const { error, results } =
+    engine === 'sqlite'
+      ? await db.connection().execute(async (conn) => {
+          await sql`begin immediate`.execute(conn);
+          const outcome = await migrator(conn).migrateToLatest(); // never throws: reports instead
+          await sql.raw(outcome.error ? 'rollback' : 'commit').execute(conn);
+          return outcome;
+        })
+      : await migrator(db).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
-    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
   }
 }

@@ -1,6 +1,7 @@
 // Orders: written in one transaction with the stock decrement, so stock is never
 // oversold, and keyed by a one-time checkout token, so a retry never orders twice.
 import { randomBytes } from 'node:crypto';
+import { isUniqueViolation, retryOnConflict } from '../db/conflicts.js';
 import type { Db } from '../db/connect.js';
 import { totalsFor } from './totals.js';
 
@@ -55,87 +56,73 @@ export class OrderRepository {
       throw new Error('An order line needs a whole quantity of at least 1');
     }
     try {
-      return await this.db.transaction().execute(async (trx) => {
-        const existing = await trx
-          .selectFrom('orders')
-          .select('id')
-          .where('checkout_token', '=', input.checkoutToken)
-          .executeTakeFirst();
-        if (existing) return { order: await this.mustFind(existing.id, trx), created: false };
-
-        const shortages: OutOfStockError['shortages'] = [];
-        for (const line of input.lines) {
-          // The condition makes the decrement atomic: it never takes stock below zero.
-          const result = await trx
-            .updateTable('stock')
-            .set((eb) => ({ quantity: eb('quantity', '-', line.quantity) }))
-            .where('product_id', '=', line.productId)
-            .where('quantity', '>=', line.quantity)
-            .executeTakeFirst();
-          if (result.numUpdatedRows === 0n) {
-            const row = await trx
-              .selectFrom('stock')
-              .select('quantity')
-              .where('product_id', '=', line.productId)
-              .executeTakeFirst();
-            shortages.push({ productId: line.productId, requested: line.quantity, available: row?.quantity ?? 0 });
-          }
-        }
-        if (shortages.length > 0) throw new OutOfStockError(shortages); // rolls the decrements back
-
-        const lines = input.lines.map((l) => ({ ...l, lineTotalCents: l.unitPriceCents * l.quantity }));
-        const totals = totalsFor(lines.reduce((sum, l) => sum + l.lineTotalCents, 0));
-        const order: Order = {
-          id: randomBytes(8).toString('base64url'),
-          userId: input.userId,
-          contact: input.contact,
-          lines,
-          ...totals,
-          createdAt: new Date().toISOString(),
-        };
-        await trx
-          .insertInto('orders')
-          .values({
-            id: order.id,
-            user_id: order.userId,
-            checkout_token: input.checkoutToken,
-            name: order.contact.name,
-            email: order.contact.email,
-            address: order.contact.address,
-            city: order.contact.city,
-            postal_code: order.contact.postalCode,
-            country: order.contact.country,
-            subtotal_cents: order.subtotalCents,
-            shipping_cents: order.shippingCents,
-            total_cents: order.totalCents,
-            created_at: order.createdAt,
-          })
-          .execute();
-        await trx
-          .insertInto('order_lines')
-          .values(
-            lines.map((l, position) => ({
-              order_id: order.id,
-              position,
-              product_id: l.productId,
-              name: l.name,
-              unit_price_cents: l.unitPriceCents,
-              quantity: l.quantity,
-              line_total_cents: l.lineTotalCents,
-            })),
-          )
-          .execute();
-        return { order, created: true };
-      });
+      return await retryOnConflict(() => this.placeOnce(input));
     } catch (err) {
       // Two transactions with one token racing (PostgreSQL): the unique index lets one
-      // win; the other finds its order once it has rolled back.
-      if (!(err instanceof OutOfStockError)) {
-        const winner = await this.findByToken(input.checkoutToken);
-        if (winner) return { order: winner, created: false };
-      }
+      // win; the other finds its order once it has rolled back. Anything else is news.
+      if (!isUniqueViolation(err)) throw err;
+      const winner = await this.findByToken(input.checkoutToken);
+      if (winner) return { order: winner, created: false };
       throw err;
     }
+  }
+
+  private placeOnce(input: PlaceOrder): Promise<{ order: Order; created: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx
+        .selectFrom('orders')
+        .select('id')
+        .where('checkout_token', '=', input.checkoutToken)
+        .executeTakeFirst();
+      if (existing) return { order: await this.mustFind(existing.id, trx), created: false };
+
+      const shortages = await takeStock(trx, input.lines);
+      if (shortages.length > 0) throw new OutOfStockError(shortages); // rolls the decrements back
+
+      const lines = input.lines.map((l) => ({ ...l, lineTotalCents: l.unitPriceCents * l.quantity }));
+      const totals = totalsFor(lines.reduce((sum, l) => sum + l.lineTotalCents, 0));
+      const order: Order = {
+        id: randomBytes(8).toString('base64url'),
+        userId: input.userId,
+        contact: input.contact,
+        lines,
+        ...totals,
+        createdAt: new Date().toISOString(),
+      };
+      await trx
+        .insertInto('orders')
+        .values({
+          id: order.id,
+          user_id: order.userId,
+          checkout_token: input.checkoutToken,
+          name: order.contact.name,
+          email: order.contact.email,
+          address: order.contact.address,
+          city: order.contact.city,
+          postal_code: order.contact.postalCode,
+          country: order.contact.country,
+          subtotal_cents: order.subtotalCents,
+          shipping_cents: order.shippingCents,
+          total_cents: order.totalCents,
+          created_at: order.createdAt,
+        })
+        .execute();
+      await trx
+        .insertInto('order_lines')
+        .values(
+          lines.map((l, position) => ({
+            order_id: order.id,
+            position,
+            product_id: l.productId,
+            name: l.name,
+            unit_price_cents: l.unitPriceCents,
+            quantity: l.quantity,
+            line_total_cents: l.lineTotalCents,
+          })),
+        )
+        .execute();
+      return { order, created: true };
+    });
   }
 
   async find(id: string, db: Db = this.db): Promise<Order | undefined> {
@@ -193,4 +180,33 @@ export class OrderRepository {
     if (!order) throw new Error(`order ${id} vanished`);
     return order;
   }
+}
+
+/**
+ * Decrements the stock of every line, or reports the lines that do not fit (in cart
+ * order). Rows are updated, and so locked, in one order for everyone, by product id:
+ * two carts holding the same products in opposite order then queue instead of deadlocking.
+ */
+async function takeStock(trx: Db, lines: PlaceOrder['lines']): Promise<OutOfStockError['shortages']> {
+  const byProduct = lines.map((line, index) => ({ line, index }));
+  byProduct.sort((x, y) => (x.line.productId < y.line.productId ? -1 : x.line.productId > y.line.productId ? 1 : 0));
+  const shortages: (OutOfStockError['shortages'][number] & { index: number })[] = [];
+  for (const { line, index } of byProduct) {
+    // The condition makes the decrement atomic: it never takes stock below zero.
+    const result = await trx
+      .updateTable('stock')
+      .set((eb) => ({ quantity: eb('quantity', '-', line.quantity) }))
+      .where('product_id', '=', line.productId)
+      .where('quantity', '>=', line.quantity)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) {
+      const row = await trx
+        .selectFrom('stock')
+        .select('quantity')
+        .where('product_id', '=', line.productId)
+        .executeTakeFirst();
+      shortages.push({ index, productId: line.productId, requested: line.quantity, available: row?.quantity ?? 0 });
+    }
+  }
+  return shortages.sort((x, y) => x.index - y.index).map(({ index: _index, ...shortage }) => shortage);
 }

@@ -3,6 +3,9 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { z } from 'zod';
 import { CartRefusal } from '../cart/rules.js';
+import { asDatabaseUnavailable } from '../db/unavailable.js';
+import { SessionBusyError, SessionLockLostError } from '../session/lock.js';
+import { UnavailableError } from '../unavailable.js';
 import { wantsJson } from './negotiate.js';
 
 export type FieldIssue = { path: string; message: string };
@@ -47,8 +50,15 @@ export function refusalStatus(refusal: CartRefusal): number {
   return refusal.reason === 'out-of-stock' || refusal.reason === 'over-stock' ? 409 : 422;
 }
 
+/** A dependency that is down or slow: worth retrying in a few seconds, unlike a 500. */
+const RETRY_AFTER_SECONDS = 5;
+
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  if (err instanceof UnavailableError) return new HttpError(503, err.message);
+  const unavailable = asDatabaseUnavailable(err);
+  if (unavailable) return new HttpError(503, unavailable.message);
+  if (err instanceof SessionBusyError || err instanceof SessionLockLostError) return new HttpError(503, err.message);
   if (err instanceof CartRefusal) {
     const path = err.reason === 'unknown-product' ? 'productId' : 'quantity';
     return new HttpError(refusalStatus(err), err.message, [{ path, message: err.message }]);
@@ -69,6 +79,7 @@ export const handleErrors: ErrorRequestHandler = (err, req: Request, res, _next)
   if (httpError.status >= 500) req.log?.error({ err }, 'request failed');
   if (res.headersSent) return;
   res.status(httpError.status);
+  if (httpError.status === 503) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
   if (wantsJson(req)) {
     res.json({ error: httpError.message, ...(httpError.issues ? { issues: httpError.issues } : {}) });
   } else {
