@@ -3,7 +3,6 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { accountRoutes } from './routes/account.js';
 import { authRoutes } from './routes/auth.js';
 import { cartRoutes } from './routes/cart.js';
@@ -13,11 +12,14 @@ import { healthRoutes } from './routes/health.js';
 import { inspectorRoutes } from './routes/inspector.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import type { Services } from './services.js';
-import { serializeBySession } from './session/lock.js';
+import { saveBeforeAnswering } from './session/commit.js';
 import { attachShopSession } from './session/middleware.js';
+import { serializeBySession } from './session/serialize.js';
 import { sessionMiddleware } from './session/setup.js';
 import { csrf } from './web/csrf.js';
+import { drainOf } from './web/drain.js';
 import { handleErrors, notFound } from './web/errors.js';
+import { requestLogger } from './web/logging.js';
 import { configureViews, publicDir } from './web/views.js';
 
 const BODY_LIMIT = '16kb';
@@ -31,7 +33,8 @@ export function createApp(services: Services, logger: Logger): Express {
   app.locals.inspector = config.session.inspector;
   configureViews(app);
 
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  // First: shutdown counts every request in flight (web/drain.ts); the access log keeps cookies out (web/logging.ts).
+  app.use(drainOf(app).track, requestLogger(logger));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -48,10 +51,24 @@ export function createApp(services: Services, logger: Logger): Express {
 
   // Before the session: static files and health checks never create one.
   app.use(express.static(publicDir, { maxAge: config.production ? '1d' : 0, index: false }));
-  app.use(healthRoutes());
+  app.use(healthRoutes(services, drainOf(app)));
 
-  app.use(serializeBySession(services.lock, config.session.cookieName));
+  // Bodies are read (size-limited here, time-limited by the server's requestTimeout)
+  // before the session lock is taken: a slow upload must not hold the shopper's session.
+  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }));
+
+  // lock → load → (handler changes) → save → answer → unlock: see session/serialize.ts and session/commit.ts.
+  app.use(
+    serializeBySession(services.lock, {
+      cookieName: config.session.cookieName,
+      secrets: config.session.secrets,
+      waitMs: config.lock.waitMs,
+      maxHoldMs: config.lock.leaseMs,
+    }),
+  );
   app.use(sessionMiddleware(config, services.sessionStore));
+  app.use(saveBeforeAnswering((err, req, res) => handleErrors(err, req, res, () => {})));
   app.use(
     attachShopSession(
       {
@@ -67,8 +84,6 @@ export function createApp(services: Services, logger: Logger): Express {
     res.set('Cache-Control', 'private, no-store');
     next();
   });
-  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
-  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }));
   app.use(csrf.csrfSynchronisedProtection);
 
   app.use(catalogRoutes(services));

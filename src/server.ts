@@ -1,15 +1,16 @@
-// The process: read config, open the database, session store and (optionally)
-// Redis, listen, and shut down gracefully. Everything testable lives in app.ts.
-import type { Server } from 'node:http';
+// The process: read config, wait for the database and Redis, listen, and shut
+// down gracefully. Everything testable lives in app.ts.
+import { createServer } from 'node:http';
 import { pino } from 'pino';
-import { createClient, type RedisClientType } from 'redis';
 import { seedDemoAccounts } from './accounts/demo.js';
 import { createApp } from './app.js';
 import { Catalog } from './catalog/catalog.js';
 import { loadProducts } from './catalog/products.js';
 import { loadConfig } from './config.js';
-import { openDatabase } from './db/connect.js';
 import { createServices } from './services.js';
+import { shutdown } from './shutdown.js';
+import { listen, waitForDatabase, waitForRedis } from './startup.js';
+import { drainOf } from './web/drain.js';
 
 async function main() {
   const config = loadConfig();
@@ -17,39 +18,43 @@ async function main() {
   if (config.session.secretGenerated) {
     logger.warn('SESSION_SECRET is not set: using a random secret, so sessions end when the server restarts');
   }
-  const catalog = new Catalog(loadProducts(config.catalogFile));
-  const db = await openDatabase(config.databaseUrl);
-  let redis: RedisClientType | undefined;
-  if (config.redisUrl) {
-    redis = createClient({ url: config.redisUrl });
-    redis.on('error', (err) => logger.error({ err }, 'redis error'));
-    await redis.connect();
+  if (config.production && config.trustProxy === undefined) {
+    logger.warn(
+      'NODE_ENV=production makes the session cookie Secure, so browsers only keep it over HTTPS; over plain HTTP ' +
+        'no cookie is set and every request starts a new session. Run behind a TLS-terminating proxy and set ' +
+        'TRUST_PROXY (e.g. TRUST_PROXY=1 for one proxy hop) so its X-Forwarded-Proto: https is believed.',
+    );
   }
+  const catalog = new Catalog(loadProducts(config.catalogFile));
+  // Redis and PostgreSQL may come up after us (a fresh docker compose, a rolling restart): wait, within bounds.
+  const giveUpAt = Date.now() + config.timeouts.startupRetryMs;
+  const db = await waitForDatabase(config, logger, giveUpAt);
+  const redis = config.redisUrl ? await waitForRedis(config.redisUrl, config, logger, giveUpAt) : undefined;
   const services = await createServices(config, catalog, db, redis);
   await seedDemoAccounts(services.users);
 
   const app = createApp(services, logger);
-  const server: Server = app.listen(config.port, config.host, () => {
-    logger.info(`Session Shop listening on http://localhost:${config.port} (sessions: ${services.sessionStoreName})`);
-  });
+  const server = createServer(
+    {
+      // A whole request (body included) must arrive within REQUEST_TIMEOUT_MS, its headers within 10 s:
+      // a client trickling bytes cannot hold a connection (or the session lock) forever.
+      requestTimeout: config.timeouts.requestMs,
+      headersTimeout: Math.min(10_000, config.timeouts.requestMs),
+      // Node checks those timeouts every 30 s by default, far coarser than the timeouts themselves.
+      connectionsCheckingInterval: Math.min(1000, config.timeouts.requestMs),
+    },
+    app,
+  );
+  await listen(server, config.port, config.host);
+  logger.info(`Session Shop listening on http://localhost:${config.port} (sessions: ${services.sessionStoreName})`);
 
-  // Finish requests in flight, then close connections, so no session write is cut off.
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    server.close(async () => {
-      await redis?.quit();
-      await db.destroy();
-      process.exit(0);
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 10_000).unref();
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  const stop = shutdown(server, drainOf(app), services, logger);
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((err: unknown) => {
-  // Start-up errors (bad config, a broken catalog file) are for a person to read.
+  // Start-up errors (bad config, a broken catalog file, a dependency that never came) are for a person to read.
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

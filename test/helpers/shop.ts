@@ -1,7 +1,7 @@
 // Builds a complete Session Shop for a test: the real app, the real session
 // store (memorystore unless a Redis client is given) and a real database
 // (SQLite :memory: unless a URL is given).
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import type { RedisClientType } from 'redis';
 import request from 'supertest';
 import { seedDemoAccounts } from '../../src/accounts/demo.js';
@@ -19,6 +19,8 @@ export type ShopOptions = {
   databaseUrl?: string;
   redis?: RedisClientType;
   demoAccounts?: boolean;
+  /** Where the app logs; silent unless a test reads the log. */
+  logger?: Logger;
 };
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
@@ -29,7 +31,7 @@ export async function makeShop(options: ShopOptions = {}) {
   const db = options.db ?? (await openDatabase(options.databaseUrl ?? ':memory:'));
   const services = await createServices(config, catalog, db, options.redis);
   if (options.demoAccounts !== false) await seedDemoAccounts(services.users);
-  const app = createApp(services, pino({ level: 'silent' }));
+  const app = createApp(services, options.logger ?? pino({ level: 'silent' }));
   return { app, services, config, catalog, db };
 }
 

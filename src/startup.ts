@@ -1,0 +1,103 @@
+// Start-up against dependencies that may come up after us (a fresh docker compose,
+// a rolling restart): wait for them within STARTUP_RETRY_MS, then give up with a
+// message for a person. Also the listen that fails loudly on a taken port.
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { createClient, type RedisClientType } from 'redis';
+import type { Config } from './config.js';
+import { type Db, isPostgresUrl, openDatabase } from './db/connect.js';
+import { asDatabaseUnavailable } from './db/unavailable.js';
+import { withTimeout } from './unavailable.js';
+
+/** Start-up is tried again after 50 ms, 100, 200 … at most 2 s apart, until STARTUP_RETRY_MS. */
+const backoff = (retries: number) => Math.min(50 * 2 ** retries, 2000);
+
+/** Resolves once listening; a port in use or not allowed is a message for a person, not a silent hang. */
+export function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE')
+        reject(new Error(`Port ${port} is already in use on ${host}: stop the other process or set PORT.`));
+      else if (err.code === 'EACCES')
+        reject(new Error(`Not allowed to listen on port ${port}: choose a PORT above 1023.`));
+      else reject(err);
+    });
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/**
+ * SQLite opens or fails for good. PostgreSQL may just not be up yet: while it is
+ * unavailable (refused, restarting) it is tried again; a wrong password or a
+ * missing database fails at once, as no wait would fix it.
+ */
+export async function waitForDatabase(config: Config, logger: Logger, giveUpAt: number): Promise<Db> {
+  const url = config.databaseUrl;
+  const options = {
+    poolMax: config.databasePoolMax,
+    timeoutMs: config.timeouts.databaseMs,
+    onError: (err: unknown) => logger.error({ err }, 'database connection lost (the pool reconnects on next use)'),
+  };
+  if (!isPostgresUrl(url)) return openDatabase(url, options);
+  const where = `PostgreSQL at ${new URL(url).host}`; // host:port only: the URL may hold a password
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const left = Math.max(giveUpAt - Date.now(), 1);
+      return await withTimeout(openDatabase(url, options), left, () => new Error('no answer'));
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      if (!asDatabaseUnavailable(err) && why !== 'no answer') throw new Error(`Cannot open ${where}: ${why}`);
+      const wait = backoff(attempt - 1);
+      if (Date.now() + wait > giveUpAt) throw new Error(giveUpMessage(where, config, why, 'DATABASE_URL'));
+      logger.warn(`Waiting for ${where} (attempt ${attempt} failed: ${why}); next try in ${wait} ms`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
+/**
+ * Bounded by design: commands fail at once while disconnected (no offline queue),
+ * connecting takes at most STORE_TIMEOUT_MS, reconnects back off to 2 s apart.
+ * Errors are logged once per outage, with a line when Redis is back.
+ */
+export async function waitForRedis(url: string, config: Config, logger: Logger, giveUpAt: number) {
+  const where = `Redis at ${new URL(url).host}`;
+  const redis: RedisClientType = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: config.timeouts.storeMs, reconnectStrategy: backoff },
+  });
+  let state: 'starting' | 'up' | 'down' = 'starting';
+  let attempt = 0;
+  let lastError = '';
+  redis.on('error', (err: unknown) => {
+    lastError = err instanceof Error ? err.message : String(err);
+    if (state === 'starting') {
+      attempt++;
+      logger.warn(
+        `Waiting for ${where} (attempt ${attempt} failed: ${lastError}); next try in ${backoff(attempt - 1)} ms`,
+      );
+    } else if (state === 'up') {
+      state = 'down';
+      logger.error({ err }, `Lost ${where}; reconnecting, with further errors logged at debug level only`);
+    } else {
+      logger.debug({ err }, `${where} still unavailable`);
+    }
+  });
+  redis.on('ready', () => {
+    if (state === 'down') logger.info(`${where} is back`);
+    state = 'up';
+  });
+  try {
+    await withTimeout(redis.connect(), Math.max(giveUpAt - Date.now(), 1), () => new Error(lastError || 'timed out'));
+    return redis;
+  } catch (err) {
+    redis.destroy();
+    throw new Error(giveUpMessage(where, config, err instanceof Error ? err.message : String(err), 'REDIS_URL'));
+  }
+}
+
+function giveUpMessage(where: string, config: Config, why: string, setting: string): string {
+  const ms = config.timeouts.startupRetryMs;
+  return `Gave up waiting for ${where} after ${ms} ms (${why}). Check ${setting}, or raise STARTUP_RETRY_MS.`;
+}
