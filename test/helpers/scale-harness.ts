@@ -1,0 +1,189 @@
+// Several real Session Shop processes for the scale suites (test/scale/): a private
+// redis-server, a PostgreSQL database of their own, N instances of src/server.ts and,
+// optionally, HAProxy in front of them with deploy/haproxy.cfg. Everything started
+// here is stopped by Cluster.stop(), and killed outright if the test process exits.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { HAPROXY, HaProxy } from '../scale/proxy.js';
+import { type ChildServer, startServer } from './child-server.js';
+import { createTestDatabase, type TestDatabase } from './postgres-db.js';
+import { PrivateRedis } from './redis-server.js';
+import { POSTGRES_URL, reachable, toolAvailable } from './services.js';
+
+/** True when redis-server, haproxy, openssl and PostgreSQL are all there; else ONE line says why. */
+export async function scaleSuiteAvailable(): Promise<boolean> {
+  // && stops at the first missing piece, so a bare machine prints one line, not four.
+  return (
+    toolAvailable('redis-server', runs('redis-server', '--version')) &&
+    toolAvailable('haproxy', HAPROXY !== undefined) &&
+    toolAvailable('openssl', runs('openssl', 'version')) &&
+    (await postgresAvailable())
+  );
+}
+
+// serviceAvailable's line would say "the PostgreSQL suite" and TEST_POSTGRESQL_URL: wrong here.
+async function postgresAvailable(): Promise<boolean> {
+  if (await reachable(POSTGRES_URL)) return true;
+  const why = `PostgreSQL is not reachable at ${POSTGRES_URL}`;
+  if (process.env.REQUIRE_SERVICES === '1') throw new Error(`${why}, and REQUIRE_SERVICES=1 requires it`);
+  console.warn(`Skipping the scale suites: ${why} (set TEST_POSTGRES_URL to point elsewhere).`);
+  return false;
+}
+
+function runs(program: string, ...args: string[]): boolean {
+  return spawnSync(program, args, { stdio: 'ignore' }).status === 0;
+}
+
+export const SECRET = 'scale-suite-secret-that-is-longer-than-32-characters';
+
+/** What every instance gets: production, as deployed behind deploy/haproxy.cfg. */
+export function instanceEnv(redisUrl: string, databaseUrl: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    SESSION_SECRET: SECRET,
+    REDIS_URL: redisUrl,
+    DATABASE_URL: databaseUrl,
+    // HAProxy runs on the same host: trust exactly loopback, so req.secure follows its X-Forwarded-Proto.
+    TRUST_PROXY: 'loopback',
+    // pino-http's "request completed" lines tell which instance served what.
+    LOG_LEVEL: 'info',
+    STORE_TIMEOUT_MS: '1000',
+  };
+}
+
+export type ClusterOptions = { instances: number; proxy?: boolean; env?: Record<string, string> };
+
+export class Cluster {
+  /** Why instances crashed while starting together (each was then started again, alone). */
+  readonly startFailures: string[] = [];
+  readonly instances: ChildServer[] = [];
+  proxy: HaProxy | undefined;
+
+  private constructor(
+    readonly redis: PrivateRedis,
+    readonly db: TestDatabase,
+    readonly env: Record<string, string>,
+  ) {}
+
+  static async start(options: ClusterOptions): Promise<Cluster> {
+    const redis = await PrivateRedis.start();
+    const db = await createTestDatabase('scale').catch(async (err: unknown) => {
+      await redis.kill();
+      throw err;
+    });
+    const cluster = new Cluster(redis, db, { ...instanceEnv(redis.url, db.url), ...options.env });
+    // Should the test process exit without afterAll, no child may outlive it.
+    process.once('exit', cluster.killNow);
+    try {
+      await cluster.startInstances(options.instances);
+      if (options.proxy) cluster.proxy = await HaProxy.start(cluster.instances.map((i) => i.port));
+      return cluster;
+    } catch (err) {
+      await cluster.stop();
+      throw err;
+    }
+  }
+
+  /** All at once, as a deployment starts them: they migrate and seed one empty database together. */
+  private async startInstances(count: number): Promise<void> {
+    const attempts = await Promise.allSettled(Array.from({ length: count }, () => startServer({ env: this.env })));
+    for (const attempt of attempts) {
+      if (attempt.status === 'fulfilled') {
+        this.instances.push(attempt.value);
+        continue;
+      }
+      // Only a crash counts against the app: on a loaded CI machine three tsx start-ups
+      // at once may simply be slow (child-server.ts says "not ready within …" then).
+      const why = String(attempt.reason);
+      if (/exited/.test(why)) this.startFailures.push(why);
+      else console.warn(`scale suite: an instance was slow to start, starting it again: ${why.split('\n')[0]}`);
+      // Once more, alone: the rest of the suite still needs its instances.
+      this.instances.push(await startServer({ env: this.env }));
+    }
+  }
+
+  /** How many requests each instance logged as completed, for the given method and path. */
+  servedBy(method: string, path: string): number[] {
+    return this.instances.map(
+      (_, i) => this.servedByInstance(i).filter((r) => r.method === method && r.url === path).length,
+    );
+  }
+
+  /** Every request instance `index` logged as completed. */
+  servedByInstance(index: number): Completed[] {
+    return completedRequests(this.instances[index]?.output() ?? '');
+  }
+
+  /** Writes every process's output to a fresh directory and returns its path, for a failed run. */
+  saveLogs(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'shop-scale-logs-'));
+    this.instances.forEach((instance, i) => {
+      writeFileSync(join(dir, `instance-${i + 1}-port-${instance.port}.log`), instance.output());
+    });
+    if (this.proxy) writeFileSync(join(dir, 'haproxy.log'), this.proxy.log);
+    writeFileSync(join(dir, 'start-failures.log'), this.startFailures.join('\n\n'));
+    return dir;
+  }
+
+  // For process 'exit', so synchronous: each stop() sends its signal before its first await.
+  // child-server.ts kills the instances itself.
+  private readonly killNow = () => {
+    void this.proxy?.stop();
+    void this.redis.kill();
+  };
+
+  /** Stops everything; with `failed`, first keeps the logs and prints one line saying where. */
+  async stop(failed = false): Promise<void> {
+    if (failed) console.warn(`scale suite failed: instance and proxy logs kept in ${this.saveLogs()}`);
+    process.removeListener('exit', this.killNow);
+    await Promise.allSettled([this.proxy?.stop(), ...this.instances.map((i) => i.stop())]);
+    await this.redis.kill();
+    await this.db.drop();
+  }
+}
+
+type Completed = { method: string; url: string; status: number };
+
+/** pino-http's "request completed" lines out of an instance's stdout. */
+export function completedRequests(output: string): Completed[] {
+  const found: Completed[] = [];
+  for (const line of output.split('\n')) {
+    if (!line.includes('"request completed"')) continue;
+    try {
+      const entry = JSON.parse(line) as { req?: { method?: string; url?: string }; res?: { statusCode?: number } };
+      found.push({ method: entry.req?.method ?? '', url: entry.req?.url ?? '', status: entry.res?.statusCode ?? 0 });
+    } catch {
+      // The last line, still being written: not a request we can count yet.
+    }
+  }
+  return found;
+}
+
+/**
+ * Starts a cluster before the suite's tests and always stops it after them, keeping
+ * the logs when a test failed. Returns a getter, as the cluster exists only once
+ * beforeAll has run.
+ */
+export function useCluster(options: ClusterOptions): () => Cluster {
+  let cluster: Cluster | undefined;
+  let failed = false;
+  beforeAll(async () => {
+    cluster = await Cluster.start(options);
+  });
+  beforeEach(({ onTestFailed }) => {
+    onTestFailed(() => {
+      failed = true;
+    });
+  });
+  afterAll(async () => {
+    await cluster?.stop(failed);
+  });
+  return () => {
+    if (!cluster) throw new Error('the cluster did not start (see beforeAll)');
+    return cluster;
+  };
+}
