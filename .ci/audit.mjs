@@ -13,7 +13,9 @@ try {
 }
 const counts = report.metadata?.vulnerabilities;
 if (counts === undefined) {
-  console.log(`npm audit: skipped, the advisory endpoint did not answer (${report.message ?? report.error?.summary ?? 'no reason given'})`);
+  console.log(
+    `npm audit: skipped, the advisory endpoint did not answer (${report.message ?? report.error?.summary ?? 'no reason given'})`,
+  );
   process.exit(0);
 }
 const serious = (counts.high ?? 0) + (counts.critical ?? 0);
