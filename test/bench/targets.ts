@@ -32,6 +32,8 @@ export function startTarget(build: Build, target: Target, options: StartOptions 
     NODE_ENV: 'production',
     SESSION_SECRET,
     SESSION_INSPECTOR: 'off',
+    // The scenarios stand where a TLS proxy on this host would (X-Forwarded-Proto: https).
+    TRUST_PROXY: 'loopback',
     // A fresh file per server: seeded from data/products.json, never the shared data/shop.db.
     DATABASE_URL: join(build.dir, `${target}-${Date.now()}.db`),
     ...(target === 'redis' && options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),

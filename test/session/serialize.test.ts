@@ -90,6 +90,34 @@ describe('the session lock', () => {
     expect(ids).toContain('p-001');
   });
 
+  it('does no work for a request whose client hung up while it waited, and moves on', async () => {
+    const shop = await makeShop({ demoAccounts: false });
+    const { port } = await listen(shop);
+    const { agent } = await visitor(shop);
+    const cookie = `shop.sid=${sessionCookie(await agent.get('/').set(json)) ?? ''}`;
+    // A holds the lock for 300 ms (a slow stock read).
+    const reached = slowDownNextStockRead(shop, 300);
+    const holding = agent.post('/cart/items').set(json).send({ productId: 'p-001' });
+    const held = holding.then((res) => res.status);
+    await reached;
+    // B queues behind A with an add, and its client leaves before A is done.
+    const waiting = http.request({
+      port,
+      host: '127.0.0.1',
+      method: 'POST',
+      path: '/cart/items',
+      headers: { Cookie: cookie, 'Content-Type': 'application/json', Accept: 'application/json' },
+    });
+    waiting.on('error', () => {});
+    waiting.end(JSON.stringify({ productId: 'p-002' }));
+    await sleep(50);
+    waiting.destroy();
+    expect(await held).toBe(200);
+    // The lock moved on, and B's add was never applied: nobody was there to be told.
+    const ids = (await cartOf(agent)).lines.map((l: { productId: string }) => l.productId);
+    expect(ids).toEqual(['p-001']);
+  });
+
   it('is not held while a request body is still arriving', async () => {
     const shop = await makeShop({ env: { LOCK_WAIT_MS: '1000' }, demoAccounts: false });
     const { server } = await listen(shop);
