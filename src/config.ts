@@ -25,12 +25,15 @@ const envSchema = z.object({
     .regex(/^[\w-]+$/)
     .default('shop.sid'),
   SESSION_STORE_MAX: z.coerce.number().int().positive().default(100_000),
+  SESSION_EMPTY_STORE_MAX: z.coerce.number().int().positive().default(10_000),
   EMPTY_SESSION_TTL_MS: duration(30 * MINUTE),
   GUEST_CART_TTL_MS: duration(7 * DAY),
   AUTH_IDLE_MS: duration(30 * MINUTE),
   AUTH_ABSOLUTE_MS: duration(12 * HOUR),
   CART_MAX_PER_LINE: z.coerce.number().int().min(1).max(999).default(10),
   CART_MAX_LINES: z.coerce.number().int().min(1).max(500).default(50),
+  LOGIN_USERNAME_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
+  REGISTER_IP_LIMIT: z.coerce.number().int().min(1).max(10_000).default(5),
   REDIS_URL: z.string().url().optional(),
   DATABASE_URL: z.string().default('data/shop.db'),
   CATALOG_FILE: z.string().default('data/products.json'),
@@ -77,7 +80,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       secretGenerated: secrets.generated,
       cookieName: e.SESSION_COOKIE_NAME,
       secureCookie: production,
+      /** memorystore: most sessions holding a cart or a user (LRU). */
       storeMax: e.SESSION_STORE_MAX,
+      /** memorystore: most empty sessions, kept apart so a flood of them evicts only each other. */
+      emptyStoreMax: e.SESSION_EMPTY_STORE_MAX,
       emptyTtlMs: e.EMPTY_SESSION_TTL_MS,
       cartTtlMs: e.GUEST_CART_TTL_MS,
       authIdleMs: e.AUTH_IDLE_MS,
@@ -106,6 +112,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     databasePoolMax: e.DATABASE_POOL_MAX,
     cartLimits: { maxPerLine: e.CART_MAX_PER_LINE, maxLines: e.CART_MAX_LINES },
+    rateLimits: {
+      /** Failed logins per username from any IP per 15 minutes (on top of 5 per username and IP). */
+      loginPerUsername: e.LOGIN_USERNAME_LIMIT,
+      /** Sign-up attempts per IP per hour. */
+      registerPerIp: e.REGISTER_IP_LIMIT,
+    },
     redisUrl: e.REDIS_URL,
     databaseUrl: e.DATABASE_URL,
     catalogFile: e.CATALOG_FILE,

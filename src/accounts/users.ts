@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../db/conflicts.js';
 import type { Db } from '../db/connect.js';
 import { PAGE_SIZES, type Prefs, SORTS, THEMES, VIEWS } from '../session/data.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
+import { usernameKey } from './usernames.js';
 
 export type User = { id: string; username: string; prefs: Partial<Prefs> };
 
@@ -27,6 +28,7 @@ export class UsernameTakenError extends Error {
 export class UserRepository {
   constructor(private readonly db: Db) {}
 
+  /** Throws UsernameTakenError when any spelling of the name is taken (see usernames.ts). */
   async create(username: string, password: string): Promise<User> {
     if (await this.find(username)) throw new UsernameTakenError(username);
     const id = randomUUID();
@@ -37,13 +39,14 @@ export class UserRepository {
         .values({
           id,
           username: username.toLowerCase(),
+          username_key: usernameKey(username),
           password_hash: passwordHash,
           prefs: '{}',
           created_at: new Date().toISOString(),
         })
         .execute();
     } catch (err) {
-      // Two registrations racing for one name: the unique index decides.
+      // Two registrations racing for one name, or two lookalikes of it: the unique indexes decide.
       if (isUniqueViolation(err)) throw new UsernameTakenError(username);
       throw err;
     }
@@ -52,22 +55,30 @@ export class UserRepository {
 
   /** Returns the user only when the password matches; the same work either way. */
   async verify(username: string, password: string): Promise<User | undefined> {
-    const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('username', '=', username.toLowerCase())
-      .executeTakeFirst();
+    const row = await this.lookUp(username);
     const ok = await verifyPassword(password, row?.password_hash ?? (await decoyHash()));
     return row && ok ? { id: row.id, username: row.username, prefs: parsePrefs(row.prefs) } : undefined;
   }
 
+  /** The account any spelling of `username` names (`RAVI`, `r.avi` → ravi). */
   async find(username: string): Promise<User | undefined> {
-    const row = await this.db
-      .selectFrom('users')
-      .select(['id', 'username', 'prefs'])
-      .where('username', '=', username.toLowerCase())
-      .executeTakeFirst();
+    const row = await this.lookUp(username);
     return row ? { id: row.id, username: row.username, prefs: parsePrefs(row.prefs) } : undefined;
+  }
+
+  /**
+   * By canonical key, so a shopper may type their name in any case or spelling. An exact
+   * name wins over the key: a lookalike registered before keys existed (migration 002)
+   * still reaches its own account by typing its own name.
+   */
+  private async lookUp(username: string) {
+    const exact = username.trim().toLowerCase();
+    const rows = await this.db
+      .selectFrom('users')
+      .select(['id', 'username', 'password_hash', 'prefs'])
+      .where((eb) => eb.or([eb('username', '=', exact), eb('username_key', '=', usernameKey(username))]))
+      .execute();
+    return rows.find((row) => row.username === exact) ?? rows[0];
   }
 
   async savePrefs(userId: string, prefs: Partial<Prefs>): Promise<void> {

@@ -54,6 +54,35 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Usernames unique by their canonical key (accounts/usernames.ts: lower case, no `.`, `_`, `-`),
+  // so `r.avi` cannot register next to `ravi`. Nullable only because SQLite cannot add a
+  // NOT NULL column without a default; the repository always sets it.
+  '002_username_key': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('users').addColumn('username_key', 'text').execute();
+      // usernameKey() in SQL, frozen here: registration only ever allowed ASCII names.
+      await sql`
+        update users
+        set username_key = lower(replace(replace(replace(username, '.', ''), '_', ''), '-', ''))`.execute(db);
+      // Lookalikes registered before this migration share a key. One of each group keeps it —
+      // the canonical spelling if there is one, else the oldest account — and the others key by
+      // their own (lower-case) name, which has a separator in it and so can never be anyone's
+      // canonical key: nobody is locked out, and no new lookalike can join the group. Order-free:
+      // the winner, never updated, is what makes every other row of its group match.
+      await sql`
+        update users set username_key = username
+        where username <> username_key
+          and exists (
+            select 1 from users winner
+            where winner.username_key = users.username_key
+              and winner.id <> users.id
+              and (winner.username = winner.username_key
+                   or winner.created_at < users.created_at
+                   or (winner.created_at = users.created_at and winner.id < users.id)))`.execute(db);
+      // Not "users_username_key": PostgreSQL already gave that name to 001's unique (username).
+      await db.schema.createIndex('users_key_unique').unique().on('users').column('username_key').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -70,17 +99,21 @@ export type Engine = 'sqlite' | 'postgres';
  * write lock first (BEGIN IMMEDIATE waits busy_timeout for it), which also makes a
  * failed migration roll back whole.
  */
-export async function migrate(db: Kysely<unknown>, engine: Engine): Promise<void> {
-  const migrator = (on: Kysely<unknown>) => new Migrator({ db: on, provider });
+export async function migrate(db: Kysely<unknown>, engine: Engine, upTo?: string): Promise<void> {
+  // `upTo` stops at that migration: tests build a database as an older version left it.
+  const run = (on: Kysely<unknown>) => {
+    const migrator = new Migrator({ db: on, provider });
+    return upTo === undefined ? migrator.migrateToLatest() : migrator.migrateTo(upTo); // never throw: they report
+  };
   const { error, results } =
     engine === 'sqlite'
       ? await db.connection().execute(async (conn) => {
           await sql`begin immediate`.execute(conn);
-          const outcome = await migrator(conn).migrateToLatest(); // never throws: reports instead
+          const outcome = await run(conn);
           await sql.raw(outcome.error ? 'rollback' : 'commit').execute(conn);
           return outcome;
         })
-      : await migrator(db).migrateToLatest();
+      : await run(db);
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });

@@ -7,6 +7,8 @@ export type Database = {
   users: {
     id: string;
     username: string;
+    /** usernameKey(username), unique; null only for a row written by something other than UserRepository. */
+    username_key: string | null;
     password_hash: string;
     prefs: string; // JSON: Partial<Prefs>
     created_at: string;

@@ -1,7 +1,10 @@
 // Register, log in, log out. Every change of identity gets a new session ID;
 // logging in merges the guest cart into the saved one (see session/sign-in.ts).
+// A name means its canonical key (accounts/usernames.ts): `RAVI` and `r.avi` log in
+// as ravi, and neither can be registered next to it.
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { isReservedUsername, MIN_KEY_LENGTH, usernameKey } from '../accounts/usernames.js';
 import { UsernameTakenError } from '../accounts/users.js';
 import type { MergeReport } from '../cart/merge.js';
 import { emptyCart } from '../cart/types.js';
@@ -10,9 +13,10 @@ import { destroySession } from '../session/lifecycle.js';
 import { signIn } from '../session/sign-in.js';
 import { cartJson } from '../web/cart-view.js';
 import { HttpError, parseInput } from '../web/errors.js';
-import { loginLimiter } from '../web/login-limit.js';
+import { loginLimiters } from '../web/login-limit.js';
 import { describeMerge } from '../web/merge-messages.js';
 import { wantsJson } from '../web/negotiate.js';
+import { registerLimiter } from '../web/register-limit.js';
 import { renderPage } from '../web/render.js';
 import { safeRedirect } from '../web/safe-redirect.js';
 
@@ -26,17 +30,27 @@ const registration = credentials.extend({
   username: z
     .string({ error: 'is required' })
     .trim()
-    .regex(/^[a-zA-Z0-9_.-]{3,32}$/, { error: 'must be 3–32 letters, digits, dots, dashes or underscores' }),
+    .regex(/^[a-zA-Z0-9_.-]{3,32}$/, { error: 'must be 3–32 letters, digits, dots, dashes or underscores' })
+    .refine((name) => usernameKey(name).length >= MIN_KEY_LENGTH, {
+      error: `must contain at least ${MIN_KEY_LENGTH} letters or digits`,
+    }),
   password: z.string({ error: 'is required' }).min(8, { error: 'must be at least 8 characters' }).max(200),
 });
 
 export function authRoutes(services: Services) {
   const { users, carts, catalog, config } = services;
+  const store = { redis: services.redis, redisTimeoutMs: config.timeouts.storeMs };
+  const loginLimits = loginLimiters({ ...store, perUsername: config.rateLimits.loginPerUsername });
+  const registerLimit = registerLimiter({
+    ...store,
+    perIp: config.rateLimits.registerPerIp,
+    malformed: (req) => !registration.safeParse(req.body ?? {}).success,
+  });
   return Router()
     .get('/login', showLogin)
-    .post('/login', loginLimiter({ redis: services.redis, redisTimeoutMs: config.timeouts.storeMs }), login)
+    .post('/login', ...loginLimits, login)
     .get('/register', showRegister)
-    .post('/register', register)
+    .post('/register', registerLimit, register)
     .get('/logout', confirmLogout)
     .post('/logout', logout);
 
@@ -64,14 +78,18 @@ export function authRoutes(services: Services) {
     renderPage(req, res, 'register', formModel('register', req.query.returnTo));
   }
 
-  // POST /register — create the account and sign in exactly as a login does
+  // POST /register — create the account and sign in exactly as a login does. Only after the
+  // limit: "taken" tells whether a name exists, so it is rationed like a login attempt.
   async function register(req: Request, res: Response) {
     const form = parseOrRerender(req, res, registration, 'register');
     if (!form) return;
-    const user = await users.create(form.username, form.password).catch((err: unknown) => {
-      if (err instanceof UsernameTakenError) return undefined;
-      throw err;
-    });
+    // A reserved name reads as taken: no separate answer that would map out the reserved list.
+    const user = isReservedUsername(form.username)
+      ? undefined
+      : await users.create(form.username, form.password).catch((err: unknown) => {
+          if (err instanceof UsernameTakenError) return undefined;
+          throw err;
+        });
     if (!user) return rerender(req, res, 'register', 409, 'username: that name is taken, please pick another', form);
     const report = await signIn(req, user, services);
     await welcome(req, res, 201, form.returnTo, report, `Welcome, ${user.username}! Your account is ready.`);

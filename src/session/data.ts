@@ -1,5 +1,7 @@
 // The shape of everything Session Shop keeps in a session. Only session/state.ts
-// reads or writes these keys; this file just tells TypeScript what they hold.
+// reads or writes these keys; this file tells TypeScript what they hold, and
+// which sessions are worth keeping.
+import type { SessionData } from 'express-session';
 import type { Cart } from '../cart/types.js';
 
 export const SORTS = ['featured', 'price-asc', 'price-desc', 'name'] as const;
@@ -39,10 +41,23 @@ declare module 'express-session' {
     createdAt: number;
     flash: FlashMessage[];
     guestOrderIds: string[];
-    /** Set when a login expired: the cart is a copy of this user's saved cart, not a guest's. */
+    /**
+     * An opaque tag (an HMAC of the user id, see session/sign-in.ts) of the account whose
+     * saved cart `cart` is a copy of: set at login, kept when the login expires, so the
+     * next login neither merges that cart into itself again nor hands it to another account.
+     */
     cartOwner: string;
     checkoutToken: string;
     timeline: TimelineEvent[];
     // csrfToken is declared by csrf-sync.
   }
+}
+
+/**
+ * A session with a cart or a user is worth keeping: it lives for the long lifetime
+ * (ShopSession.refreshLifetime) and in the store's kept tier (session/tiered-store.ts).
+ * Anything else — a passing visitor, a bot — may expire soon and be evicted first.
+ */
+export function worthKeeping(data: Partial<SessionData>): boolean {
+  return data.cart !== undefined || data.user !== undefined;
 }

@@ -2,6 +2,7 @@
 // request its ShopSession, starts new sessions, and ends a login that has timed out.
 import type { NextFunction, Request, Response } from 'express';
 import { regenerateSession } from './lifecycle.js';
+import { UNKNOWN_CART_OWNER } from './sign-in.js';
 import { type SessionPolicy, ShopSession } from './state.js';
 
 export type AuthPolicy = { idleMs: number; absoluteMs: number };
@@ -34,9 +35,11 @@ async function expireStaleLogin(req: Request, auth: AuthPolicy, now = Date.now()
   const carried = session.carryOver();
   await regenerateSession(req);
   const fresh = req.shopSession;
-  // The kept cart is the account's saved cart: remember whose, so the next login
-  // neither adds it to itself nor hands it to another account.
-  fresh.restore({ ...carried, cartOwner: user.id }, now);
-  fresh.record('auth.expired', { username: user.username, reason: idle ? 'idle' : 'absolute' });
+  // The next person at this browser may read this session (the inspector), so nothing
+  // in it may say who was here: the member's timeline stays behind, and the kept cart's
+  // owner is only the opaque tag set at sign-in, which lets the same member's next
+  // login take the cart back without adding it to itself, and no one else's take it.
+  fresh.restore({ ...carried, timeline: [], cartOwner: carried.cartOwner ?? UNKNOWN_CART_OWNER }, now);
+  fresh.record('auth.expired', { reason: idle ? 'idle' : 'absolute' });
   fresh.flash('info', 'You were signed out after a while without activity. Your cart is still here.');
 }

@@ -28,8 +28,8 @@ export class RedisSessionLock implements SessionLock {
   private readonly local = new LocalSessionLock();
   private readonly held = new Set<Held>();
   private renewer: NodeJS.Timeout | undefined;
-  /** When a Redis call of this process last failed or timed out. */
-  private lastFailureAt = 0;
+  /** How many Redis calls of this process have failed or timed out so far. */
+  private failures = 0;
   private readonly prefix: string;
   private readonly maxHoldMs: number;
 
@@ -42,14 +42,14 @@ export class RedisSessionLock implements SessionLock {
   }
 
   async acquire(key: string, waitMs: number): Promise<LockHandle | undefined> {
-    const arrivedAt = Date.now();
-    const deadline = arrivedAt + waitMs;
+    const failuresBefore = this.failures;
+    const deadline = Date.now() + waitMs;
     const inProcess = await this.local.acquire(key, waitMs);
     if (inProcess === undefined) return undefined;
     try {
       // Redis failed the request ahead of us in the queue: it would only fail us too, one
       // timeout later. Answer now, so no request waits more than one STORE_TIMEOUT_MS.
-      if (this.lastFailureAt >= arrivedAt) throw new UnavailableError('sessions');
+      if (this.failures > failuresBefore) throw new UnavailableError('sessions');
       const held = await this.takeInRedis(this.prefix + key, deadline);
       if (held === undefined) {
         await inProcess.release();
@@ -155,7 +155,7 @@ export class RedisSessionLock implements SessionLock {
   private call<T>(work: Promise<T>): Promise<T> {
     return withTimeout(work, this.options.callTimeoutMs, () => new UnavailableError('sessions')).catch(
       (err: unknown) => {
-        this.lastFailureAt = Date.now();
+        this.failures++;
         throw err instanceof UnavailableError ? err : new UnavailableError('sessions', { cause: err });
       },
     );

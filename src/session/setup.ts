@@ -1,5 +1,5 @@
-// express-session configured as DESIGN.md and the README's "Session options"
-// section explain, plus the store it writes to.
+// express-session configured as the README's "The options, against the code"
+// section explains it, plus the store it writes to.
 
 import { RedisStore } from 'connect-redis';
 import type { RequestHandler } from 'express';
@@ -8,6 +8,7 @@ import createMemoryStore from 'memorystore';
 import type { RedisClientType } from 'redis';
 import type { Config } from '../config.js';
 import { GuardedStore } from './guarded-store.js';
+import { TieredStore } from './tiered-store.js';
 
 const MemoryStore = createMemoryStore(session);
 
@@ -20,18 +21,15 @@ export function createSessionStore(config: Config, redis?: RedisClientType): Ses
     const store = new RedisStore({ client: redis, prefix: 'shop:sess:' });
     return { store: new GuardedStore(store, config.timeouts.storeMs), name: 'redis' };
   }
-  return {
-    store: new GuardedStore(
-      new MemoryStore({
-        // Without checkPeriod memorystore never drops expired sessions.
-        checkPeriod: 10 * 60_000,
-        // An LRU bound: a flood of cookieless clients evicts the oldest sessions
-        // instead of exhausting memory.
-        max: config.session.storeMax,
-      }),
-    ),
-    name: 'memorystore',
+  // Two LRU-bounded tiers (see tiered-store.ts): a flood of cookieless clients fills
+  // and evicts only the `empty` tier, never a session holding a cart or a user.
+  // Without checkPeriod memorystore never drops expired sessions.
+  const checkPeriod = 10 * 60_000;
+  const tiers = {
+    empty: new MemoryStore({ checkPeriod, max: config.session.emptyStoreMax }),
+    kept: new MemoryStore({ checkPeriod, max: config.session.storeMax }),
   };
+  return { store: new GuardedStore(new TieredStore(tiers)), name: 'memorystore' };
 }
 
 export function sessionMiddleware(config: Config, store: Store): RequestHandler {

@@ -3,26 +3,35 @@
 // the saved one. The old ID is deleted from the store, so a retried or parallel
 // login with it finds an empty guest session and can never merge the cart twice.
 
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { SavedCartRepository } from '../accounts/saved-carts.js';
 import type { User, UserRepository } from '../accounts/users.js';
 import { type MergeReport, mergeCarts } from '../cart/merge.js';
 import { emptyCart } from '../cart/types.js';
+import type { Config } from '../config.js';
 import type { CartState } from './cart-state.js';
 import { regenerateSession } from './lifecycle.js';
 import type { CarriedState } from './state.js';
 
-type Deps = { carts: CartState; savedCarts: SavedCartRepository; users: UserRepository };
+type Deps = {
+  carts: CartState;
+  savedCarts: SavedCartRepository;
+  users: UserRepository;
+  config: { session: Pick<Config['session'], 'secrets'> };
+};
 
-export async function signIn(req: Request, user: User, { carts, savedCarts, users }: Deps): Promise<MergeReport> {
-  const guest = guestState(req, user);
+export async function signIn(req: Request, user: User, deps: Deps): Promise<MergeReport> {
+  const { carts, savedCarts, users } = deps;
+  const secrets = deps.config.session.secrets;
+  const guest = guestState(req, user, secrets);
   const previousId = req.shopSession.id;
 
   await regenerateSession(req); // session fixation: a pre-login ID must not become a logged-in one
   const session = req.shopSession;
   const prefs = { ...user.prefs, ...guest.prefs }; // what the guest chose just now wins
   session.restore({ ...guest, cart: emptyCart(), prefs, cartOwner: undefined });
-  session.signIn(user);
+  session.signIn(user, cartOwnerTag(user.id, secrets));
   session.record('login', {
     username: user.username,
     previousSession: shortId(previousId),
@@ -30,7 +39,7 @@ export async function signIn(req: Request, user: User, { carts, savedCarts, user
   });
 
   // A cart kept from this user's own expired login already is their saved cart, as they left it.
-  const ownCart = guest.cartOwner === user.id;
+  const ownCart = guest.cartOwner !== undefined && isCartOwner(guest.cartOwner, user.id, secrets);
   const saved = ownCart ? guest.cart : await savedCarts.load(user.id);
   const fromGuest = ownCart ? emptyCart() : guest.cart;
   const { cart, report } = mergeCarts(saved, fromGuest, carts.limits, await carts.availability());
@@ -44,13 +53,45 @@ export async function signIn(req: Request, user: User, { carts, savedCarts, user
  * no guest cart: its cart is an account's saved cart (written through), so merging
  * it would double it for the same account and hand it, with its preferences, to another.
  */
-function guestState(req: Request, user: User): CarriedState {
+function guestState(req: Request, user: User, secrets: string[]): CarriedState {
   const carried = req.shopSession.carryOver();
-  if (req.shopSession.user) return { ...carried, cart: emptyCart(), prefs: {} };
+  if (req.shopSession.user) return { ...carried, cart: emptyCart(), prefs: {}, cartOwner: undefined };
   // Kept from another account's expired login: not this shopper's to merge.
-  if (carried.cartOwner !== undefined && carried.cartOwner !== user.id) return { ...carried, cart: emptyCart() };
+  if (carried.cartOwner !== undefined && !isCartOwner(carried.cartOwner, user.id, secrets)) {
+    return { ...carried, cart: emptyCart() };
+  }
   return carried;
 }
+
+/**
+ * Whose saved cart a session's cart mirrors, without saying who: after a login
+ * expires, the next person at that browser can read the session (the inspector),
+ * so it holds an HMAC of the user ID under the first session secret, never the ID.
+ */
+function cartOwnerTag(userId: string, secrets: string[]): string {
+  const [signing] = secrets;
+  if (signing === undefined) throw new Error('no session secret to tag the cart owner with');
+  return hmac(signing, userId);
+}
+
+/** Every secret counts (rotation): a tag made before the first one changed still matches. */
+function isCartOwner(tag: string, userId: string, secrets: string[]): boolean {
+  const given = Buffer.from(tag);
+  return secrets.some((secret) => {
+    const expected = Buffer.from(hmac(secret, userId));
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
+}
+
+/** The prefix keeps a tag from ever equalling a session cookie's signature of the same text. */
+const hmac = (secret: string, userId: string) =>
+  createHmac('sha256', secret).update(`cart-owner:${userId}`).digest('base64url');
+
+/**
+ * For a login that expires without a tag (a session from before tags existed): the
+ * kept cart is some account's, so nobody's login merges it; the saved cart is loaded instead.
+ */
+export const UNKNOWN_CART_OWNER = 'unknown-account';
 
 /** Enough of a session ID to tell two apart, not enough to use one. */
 export const shortId = (id: string): string => `${id.slice(0, 6)}…`;

@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import type { Cart } from '../cart/types.js';
 import { emptyCart } from '../cart/types.js';
 import type { FlashMessage, Prefs, SessionUser, TimelineEvent } from './data.js';
-import { DEFAULT_PREFS } from './data.js';
+import { DEFAULT_PREFS, worthKeeping } from './data.js';
 
 export type SessionPolicy = {
   /** Lifetime of a session that holds nothing worth keeping. */
@@ -25,7 +25,7 @@ export type CarriedState = {
   prefs: Partial<Prefs>;
   timeline: TimelineEvent[];
   guestOrderIds: string[];
-  /** The user whose saved cart `cart` is a copy of, if any (see SessionData.cartOwner). */
+  /** An opaque tag of the user whose saved cart `cart` is a copy of, if any (see session/sign-in.ts). */
   cartOwner?: string;
 };
 
@@ -87,7 +87,9 @@ export class ShopSession {
   setCart(cart: Cart, event: string, detail?: Record<string, unknown>): void {
     if (cart.lines.length === 0) {
       delete this.data.cart;
-      delete this.data.cartOwner;
+      // While logged in the owner tag stays: whatever goes into the cart next is the
+      // member's saved cart too, and must not count as a guest's when the login expires.
+      if (this.data.user === undefined) delete this.data.cartOwner;
     } else this.data.cart = cart;
     this.refreshLifetime();
     this.record(event, detail);
@@ -121,9 +123,14 @@ export class ShopSession {
     return this.data.user;
   }
 
-  /** Call on a freshly regenerated session only (see session/lifecycle.ts). */
-  signIn(user: { id: string; username: string }, now = Date.now()): void {
+  /**
+   * Call on a freshly regenerated session only (see session/lifecycle.ts). `cartOwner`
+   * is the member's opaque tag (session/sign-in.ts): the cart mirrors their saved one,
+   * which is what the next login must know should this one expire.
+   */
+  signIn(user: { id: string; username: string }, cartOwner: string, now = Date.now()): void {
     this.data.user = { id: user.id, username: user.username, authenticatedAt: now, lastSeenAt: now };
+    this.data.cartOwner = cartOwner;
     this.refreshLifetime();
   }
 
@@ -197,11 +204,16 @@ export class ShopSession {
     };
   }
 
-  /** What the inspector shows: everything stored, with the secrets redacted. */
+  /**
+   * What the inspector shows: everything stored, with the secrets redacted. The cart
+   * owner's tag too: opaque as it is, it would let the next person at this browser
+   * tell whether two kept carts belonged to the same member.
+   */
   snapshot(): Record<string, unknown> {
     const { cookie: _cookie, timeline: _timeline, ...data } = this.data;
     if ('csrfToken' in data) data.csrfToken = '[redacted]';
     if ('checkoutToken' in data) data.checkoutToken = '[redacted]';
+    if ('cartOwner' in data) data.cartOwner = '[redacted]';
     return data;
   }
 
@@ -210,8 +222,7 @@ export class ShopSession {
    * user lives for the long guest-cart lifetime. The store's TTL follows cookie.maxAge.
    */
   private refreshLifetime(): void {
-    const worthKeeping = this.data.cart !== undefined || this.data.user !== undefined;
-    this.data.cookie.maxAge = worthKeeping ? this.policy.cartTtlMs : this.policy.emptyTtlMs;
+    this.data.cookie.maxAge = worthKeeping(this.data) ? this.policy.cartTtlMs : this.policy.emptyTtlMs;
   }
 }
 

@@ -2,7 +2,9 @@
 // numbers: both are accepted, but only as whole numbers — never `true`, `null` or "2.5".
 import { z } from 'zod';
 
-const wholeNumber = (v: unknown) => (typeof v === 'string' && /^\s*-?\d{1,9}\s*$/.test(v) ? Number(v) : v);
+// Digits only, as a form's <select> sends them: no spaces or newlines around them
+// (Number() would quietly drop those), no "0x10", "1e3" or "+1", no non-ASCII digits.
+const wholeNumber = (v: unknown) => (typeof v === 'string' && /^-?[0-9]{1,9}$/.test(v) ? Number(v) : v);
 
 export const quantitySchema = z.preprocess(
   wholeNumber,
