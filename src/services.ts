@@ -13,6 +13,7 @@ import { CartState } from './session/cart-state.js';
 import { LocalSessionLock, type SessionLock } from './session/lock.js';
 import { RedisSessionLock } from './session/redis-lock.js';
 import { createSessionStore } from './session/setup.js';
+import { PageCache } from './web/page-cache.js';
 
 export type Services = {
   config: Config;
@@ -26,6 +27,8 @@ export type Services = {
   sessionStore: Store;
   sessionStoreName: string;
   lock: SessionLock;
+  /** Rendered catalog pages, filled in per shopper (web/page-cache.ts). */
+  pages: PageCache;
   redis?: RedisClientType;
 };
 
@@ -50,6 +53,7 @@ export async function createServices(
     carts: new CartState(catalog, stock, savedCarts, config.cartLimits),
     sessionStore: store,
     sessionStoreName: name,
+    pages: new PageCache(),
     lock: redis
       ? new RedisSessionLock(redis, { leaseMs: config.lock.leaseMs, callTimeoutMs: config.timeouts.storeMs })
       : new LocalSessionLock(),

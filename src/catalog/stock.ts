@@ -1,13 +1,27 @@
 // Current stock per product, kept in the database (seeded from data/products.json)
-// so that checkouts on any instance see and change the same numbers.
+// so that checkouts on any instance see and change the same numbers. Cart rules and
+// checkout read it fresh; pages that only show it read a copy at most
+// DISPLAY_MAX_AGE_MS old (see displayLevels).
 import type { Availability } from '../cart/types.js';
 import type { Db } from '../db/connect.js';
 import type { Catalog } from './catalog.js';
 
 export type StockLevels = ReadonlyMap<string, number>;
 
+/** How stale the stock a page shows may be: another instance's sale shows within this. */
+export const DISPLAY_MAX_AGE_MS = 2_000;
+
+/** Levels for display, and a version that changes whenever they do (a cache key). */
+export type DisplayedStock = { levels: StockLevels; version: number };
+
 export class StockRepository {
-  constructor(private readonly db: Db) {}
+  // Read on every cart change: built and compiled once, not per call.
+  private readonly levelsQuery;
+  private displayed: (DisplayedStock & { readAt: number }) | undefined;
+
+  constructor(private readonly db: Db) {
+    this.levelsQuery = db.selectFrom('stock').select(['product_id', 'quantity']).compile();
+  }
 
   /** Adds products that are new to the database; existing stock is left as it is. */
   async seed(catalog: Catalog): Promise<void> {
@@ -20,12 +34,33 @@ export class StockRepository {
   }
 
   async levels(): Promise<StockLevels> {
-    const rows = await this.db.selectFrom('stock').select(['product_id', 'quantity']).execute();
+    const { rows } = await this.db.executeQuery(this.levelsQuery);
     return new Map(rows.map((r) => [r.product_id, r.quantity]));
+  }
+
+  /**
+   * The levels as pages show them: read again once they are DISPLAY_MAX_AGE_MS old,
+   * or at once after a change made here (invalidate). The version moves only when
+   * a read finds different levels, so cached pages stay valid while nothing sells.
+   */
+  async displayLevels(now = Date.now()): Promise<DisplayedStock> {
+    const current = this.displayed;
+    if (current !== undefined && now - current.readAt < DISPLAY_MAX_AGE_MS) return current;
+    const levels = await this.levels();
+    const same = current !== undefined && sameLevels(current.levels, levels);
+    const version = current === undefined ? 0 : same ? current.version : current.version + 1;
+    this.displayed = { levels: same && current ? current.levels : levels, version, readAt: now };
+    return this.displayed;
+  }
+
+  /** A sale or a restock happened here: the next page shows it at once. */
+  invalidate(): void {
+    if (this.displayed !== undefined) this.displayed.readAt = Number.NEGATIVE_INFINITY;
   }
 
   async set(productId: string, quantity: number): Promise<void> {
     await this.db.updateTable('stock').set({ quantity }).where('product_id', '=', productId).execute();
+    this.invalidate();
   }
 }
 
@@ -35,4 +70,10 @@ export function availabilityFrom(catalog: Catalog, levels: StockLevels): Availab
     if (catalog.findById(productId) === undefined) return undefined;
     return { stock: levels.get(productId) ?? 0 };
   };
+}
+
+function sameLevels(a: StockLevels, b: StockLevels): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, quantity] of a) if (b.get(id) !== quantity) return false;
+  return true;
 }

@@ -109,6 +109,8 @@ export function cartRoutes(services: Services) {
   }
 }
 
+const productIdParam = z.object({ productId: productIdSchema });
+
 function parseProductId(req: Request): string {
-  return parseInput(z.object({ productId: productIdSchema }), { productId: req.params.productId }).productId;
+  return parseInput(productIdParam, { productId: req.params.productId }).productId;
 }

@@ -9,7 +9,7 @@ import { HttpError, parseInput } from '../web/errors.js';
 import { wantsJson } from '../web/negotiate.js';
 import { capitalize, prefsChoices } from '../web/prefs-view.js';
 import { productView } from '../web/product-view.js';
-import { renderPage } from '../web/render.js';
+import { renderCachedPage, renderPage } from '../web/render.js';
 
 const catalogQuery = z.object({
   q: z.string().trim().max(100, 'must be at most 100 characters').optional(),
@@ -19,7 +19,7 @@ const catalogQuery = z.object({
 });
 
 export function catalogRoutes(services: Services) {
-  const { catalog, stock } = services;
+  const { catalog, stock, pages } = services;
   return Router().get('/', listProducts).get('/products/:slug', showProduct);
 
   // GET / — the catalog: ?q= text search, ?category=, ?sort=, ?page=
@@ -33,33 +33,42 @@ export function catalogRoutes(services: Services) {
     }
     const prefs = req.shopSession.prefs;
     const sort = query.sort ?? prefs.sort;
-    const result = catalog.search({ q: query.q, category, sort, page: query.page ?? 1, pageSize: prefs.pageSize });
-    const levels = await stock.levels();
-    const products = result.products.map((p) => productView(p, levels));
+    const { levels, version } = await stock.displayLevels();
+    const search = () =>
+      catalog.search({ q: query.q, category, sort, page: query.page ?? 1, pageSize: prefs.pageSize });
     if (wantsJson(req)) {
+      const result = search();
+      const products = result.products.map((p) => productView(p, levels));
       res.json({ products, total: result.total, page: result.page, pageCount: result.pageCount, sort, prefs });
       return;
     }
-    const link = (page: number) =>
-      `/?${new URLSearchParams(compact({ q: query.q, category, sort: query.sort, page: String(page) }))}`;
-    renderPage(req, res, 'catalog', {
-      title: category ? `${capitalize(category)} — Session Shop` : 'Session Shop',
-      products,
-      total: result.total,
-      q: query.q ?? '',
-      categories: catalog.categories.map((c) => ({ name: c, label: capitalize(c), selected: c === category })),
-      category,
-      choices: prefsChoices(prefs, sort),
-      listView: prefs.view === 'list',
-      pagination: {
-        page: result.page,
-        pageCount: result.pageCount,
-        prev: result.page > 1 ? link(result.page - 1) : undefined,
-        next: result.page < result.pageCount ? link(result.page + 1) : undefined,
-        show: result.pageCount > 1,
-      },
-      returnTo: req.originalUrl,
-    });
+    // Everything that shapes this page but the shell: the URL (query), the display
+    // preferences, and the stock as shown (its version changes when a level does).
+    const key = `${req.originalUrl}|${sort}|${prefs.pageSize}|${prefs.view}|stock ${version}`;
+    await renderCachedPage(req, res, pages, { view: 'catalog', key, model: () => catalogModel(search(), levels) });
+
+    function catalogModel(result: ReturnType<typeof search>, shown: typeof levels) {
+      const link = (page: number) =>
+        `/?${new URLSearchParams(compact({ q: query.q, category, sort: query.sort, page: String(page) }))}`;
+      return {
+        title: category ? `${capitalize(category)} — Session Shop` : 'Session Shop',
+        products: result.products.map((p) => productView(p, shown)),
+        total: result.total,
+        q: query.q ?? '',
+        categories: catalog.categories.map((c) => ({ name: c, label: capitalize(c), selected: c === category })),
+        category,
+        choices: prefsChoices(prefs, sort),
+        listView: prefs.view === 'list',
+        pagination: {
+          page: result.page,
+          pageCount: result.pageCount,
+          prev: result.page > 1 ? link(result.page - 1) : undefined,
+          next: result.page < result.pageCount ? link(result.page + 1) : undefined,
+          show: result.pageCount > 1,
+        },
+        returnTo: req.originalUrl,
+      };
+    }
   }
 
   // GET /products/:slug — one product; remembered in "recently viewed"
@@ -79,7 +88,7 @@ export async function renderProductPage(
   product: Product,
   error?: string,
 ) {
-  const levels = await stock.levels();
+  const { levels } = await stock.displayLevels();
   const view = productView(product, levels);
   const recent = req.shopSession.recentlyViewed
     .filter((id) => id !== product.id)

@@ -39,7 +39,7 @@ const checkoutForm = z.object({
 const FIELDS = ['name', 'email', 'address', 'city', 'postalCode', 'country'] as const;
 
 export function checkoutRoutes(services: Services) {
-  const { carts, orders, catalog } = services;
+  const { carts, orders, catalog, stock } = services;
   return Router()
     .get('/checkout', showCheckout)
     .post('/checkout', placeOrder)
@@ -92,6 +92,7 @@ export function checkoutRoutes(services: Services) {
     let created: boolean;
     try {
       ({ order: placed, created } = await orders.place({ checkoutToken, userId, contact, lines }));
+      if (created) stock.invalidate(); // pages show the new levels at once
     } catch (err) {
       if (!(err instanceof OutOfStockError)) throw err;
       return refuseShortage(req, res, err);

@@ -3,6 +3,7 @@
 import type { Request, Response } from 'express';
 import { itemCount } from '../cart/types.js';
 import { csrfTokenFor } from './csrf.js';
+import type { PageCache } from './page-cache.js';
 
 export type PageModel = { title: string } & Record<string, unknown>;
 
@@ -10,16 +11,65 @@ export function renderPage(req: Request, res: Response, view: string, model: Pag
   res.render(view, { ...model, shell: shellModel(req) });
 }
 
+/**
+ * Like renderPage, through `cache` (web/page-cache.ts). `key` names everything that
+ * shapes the page but the shell; `model` is built only when the page is not cached.
+ * A page with flash messages is rendered as usual: they are for one shopper, once.
+ */
+export async function renderCachedPage(
+  req: Request,
+  res: Response,
+  cache: PageCache,
+  page: { view: string; key: string; model: () => PageModel },
+): Promise<void> {
+  const shell = shellModel(req);
+  if (shell.flash.length > 0) {
+    res.render(page.view, { ...page.model(), shell });
+    return;
+  }
+  const key = `${page.view}|${page.key}|${shell.theme}|${shell.user ? 'member' : 'guest'}|${shell.inspector}`;
+  const holes = {
+    csrf: shell.csrf ?? '',
+    cartCount: String(shell.cartCount),
+    cartLabel: shell.cartLabel,
+    username: shell.user?.username ?? '',
+  };
+  let html = cache.fill(key, holes);
+  if (html === undefined) {
+    const { markers } = cache;
+    const marked = {
+      ...shell,
+      csrf: markers.csrf,
+      cartCount: markers.cartCount,
+      cartLabel: markers.cartLabel,
+      user: shell.user ? { username: markers.username } : undefined,
+    };
+    cache.store(key, await renderToString(res, page.view, { ...page.model(), shell: marked }));
+    html = cache.fill(key, holes) ?? '';
+  }
+  res.type('html').send(html);
+}
+
+function renderToString(res: Response, view: string, model: Record<string, unknown>): Promise<string> {
+  return new Promise((resolve, reject) =>
+    res.render(view, model, (err: Error | null, html?: string) => (err ? reject(err) : resolve(html ?? ''))),
+  );
+}
+
 function shellModel(req: Request) {
   const session = req.shopSession as typeof req.shopSession | undefined;
-  if (session === undefined) return { theme: 'light', cartCount: 0, flash: [] };
+  if (session === undefined) return { theme: 'light', cartCount: 0, cartLabel: cartLabel(0), flash: [] };
   const user = session.user;
+  const cartCount = itemCount(session.cart);
   return {
     theme: session.prefs.theme,
-    cartCount: itemCount(session.cart),
+    cartCount,
+    cartLabel: cartLabel(cartCount),
     user: user ? { username: user.username } : undefined,
     csrf: csrfTokenFor(req),
     flash: session.takeFlash(),
     inspector: req.app.locals.inspector === true,
   };
 }
+
+const cartLabel = (count: number) => `Cart, ${count} ${count === 1 ? 'item' : 'items'}`;
