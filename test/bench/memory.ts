@@ -14,27 +14,32 @@ export type MemoryResult = {
   problems: number;
 };
 
-const WARMUP_SESSIONS = 5_000;
 // Right after a burst the store still holds some per-request memory for a moment
 // (~7-13 MB that a GC one second later no longer finds): let it settle first.
 const SETTLE_MS = 1_000;
 
 /**
- * Creates `sessions` sessions with `GET path` (no cookie) and reports the growth.
- * `probeFile` is the BENCH_PROBE_FILE the server was started with.
+ * Creates `counts.warmup` sessions, then `counts.sessions` more with `GET path` (no
+ * cookie), and reports the growth over the second batch. `probeFile` is the
+ * BENCH_PROBE_FILE the server was started with.
  */
-export async function measureMemory(server: Server, path: string, sessions: number, probeFile: string) {
+export async function measureMemory(
+  server: Server,
+  path: string,
+  counts: { sessions: number; warmup: number },
+  probeFile: string,
+) {
   const load: Load = {
     url: server.url,
     requests: [{ method: 'GET', path, headers: { ...PROXY_HEADERS, ...ACCEPT_JSON } }],
     cookies: [],
     connections: 50,
   };
-  const warmup = await slice(load, WARMUP_SESSIONS);
+  const warmup = await slice(load, counts.warmup);
   await sleep(SETTLE_MS);
   const heapBefore = await heapUsedBytes(server.pid, probeFile);
   const rssBefore = rssBytes(server.pid);
-  const run = await slice(load, sessions);
+  const run = await slice(load, counts.sessions);
   await sleep(SETTLE_MS);
   const heapAfter = await heapUsedBytes(server.pid, probeFile);
   const rssAfter = rssBytes(server.pid);

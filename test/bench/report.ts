@@ -1,5 +1,7 @@
 // The results as tables: aligned text for the terminal, then the same rows as
-// Markdown for the README. Ratios compare scenarios within this one run only.
+// Markdown for the README. Ratios compare scenarios within this one run only. The
+// CPU ratio is the compared scenario's server CPU per request ÷ this one's, so it
+// reads like the req/s ratio (below 1: this one costs more per request).
 import type { MemoryResult } from './memory.js';
 import type { Row } from './throughput.js';
 
@@ -8,8 +10,20 @@ type Table = { headers: string[]; rows: string[][]; rightAligned: Set<number> };
 export function throughputTable(rows: Row[]): Table {
   const byId = new Map(rows.map((row) => [row.scenario.id, row.result]));
   return {
-    headers: ['#', 'scenario', 'req/s', 'p99 ms', 'non-2xx', 'errors', 'vs', 'req/s ratio', 'p99 ratio'],
-    rightAligned: new Set([2, 3, 4, 5, 7, 8]),
+    headers: [
+      '#',
+      'scenario',
+      'req/s',
+      'p99 ms',
+      'CPU µs/req',
+      'non-2xx',
+      'errors',
+      'vs',
+      'req/s ratio',
+      'CPU ratio',
+      'p99 ratio',
+    ],
+    rightAligned: new Set([2, 3, 4, 5, 6, 8, 9, 10]),
     rows: rows.map(({ scenario, result }) => {
       const base = scenario.vs === undefined ? undefined : byId.get(scenario.vs);
       return [
@@ -17,10 +31,12 @@ export function throughputTable(rows: Row[]): Table {
         scenario.title,
         Math.round(result.requestsPerSec).toLocaleString('en-US'),
         milliseconds(result.p99Ms),
+        Number.isFinite(result.cpuUsPerRequest) ? String(Math.round(result.cpuUsPerRequest)) : 'n/a',
         String(result.non2xx),
         String(result.errors),
         scenario.vs === undefined ? 'baseline' : `#${scenario.vs}`,
         base ? ratio(result.requestsPerSec, base.requestsPerSec) : '',
+        base ? ratio(base.cpuUsPerRequest, result.cpuUsPerRequest) : '',
         base ? ratio(result.p99Ms, base.p99Ms) : '',
       ];
     }),
@@ -63,7 +79,7 @@ export function asMarkdown({ headers, rows, rightAligned }: Table): string {
 }
 
 function ratio(value: number, base: number): string {
-  return base > 0 ? `${(value / base).toFixed(2)}×` : 'n/a';
+  return base > 0 && Number.isFinite(value) ? `${(value / base).toFixed(2)}×` : 'n/a';
 }
 
 function milliseconds(ms: number): string {

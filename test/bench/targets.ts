@@ -1,21 +1,43 @@
-// The four kinds of server the scenarios run against, started the way production
+// The kinds of server the scenarios run against, started the way production
 // starts them: NODE_ENV=production, a 40-character secret, the inspector off, a
 // throw-away SQLite file, and Redis only where a scenario asks for it.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Build, repoRoot } from './build.js';
+import { writeStockedCatalog } from './catalog.js';
 import { type Server, startServer } from './processes.js';
 import type { Target } from './scenarios.js';
 
 export const SESSION_SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
 
 /** Where a first cookieless request gets a session cookie from. */
-export const SESSION_PATH: Record<Target, string> = { bare: '/', session: '/', store: '/cart', redis: '/cart' };
+export const SESSION_PATH: Record<Target, string> = {
+  bare: '/',
+  session: '/',
+  store: '/cart',
+  stocked: '/cart',
+  redis: '/cart',
+};
+
+// The stocked store: the add and checkout scenarios would otherwise meet the cart's
+// limits (10 of one product) or sell out (p-001 has 40), and answer 422/409 mid-run.
+// A server of its own, because the raised limits change what pages render (a product
+// page offers a quantity <select> up to min(stock, CART_MAX_PER_LINE)): the HTML
+// scenarios keep measuring the store as shipped.
+function stockedEnv(build: Build): Record<string, string> {
+  return {
+    CART_MAX_PER_LINE: '999',
+    CART_MAX_LINES: '500',
+    CATALOG_FILE: writeStockedCatalog(build.dir),
+  };
+}
 
 export type StartOptions = {
   redisUrl?: string;
   /** Preload heap-probe.js with this BENCH_PROBE_FILE (memory benchmark). */
   probeFile?: string;
+  /** More environment for the store, over everything above. */
+  env?: Record<string, string>;
 };
 
 export function startTarget(build: Build, target: Target, options: StartOptions = {}): Promise<Server> {
@@ -37,7 +59,9 @@ export function startTarget(build: Build, target: Target, options: StartOptions 
     // A fresh file per server: seeded from data/products.json, never the shared data/shop.db.
     DATABASE_URL: join(build.dir, `${target}-${Date.now()}.db`),
     ...(target === 'redis' && options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...(target === 'stocked' ? stockedEnv(build) : {}),
     ...probeEnv,
+    ...options.env,
   };
   return startServer({ ...common, name: target, script: build.storeScript, env });
 }
