@@ -5,8 +5,9 @@ import { z } from 'zod';
 import type { Product } from '../catalog/products.js';
 import type { Services } from '../services.js';
 import { SORTS } from '../session/data.js';
-import { HttpError, parseInput } from '../web/errors.js';
+import { HttpError } from '../web/http-error.js';
 import { wantsJson } from '../web/negotiate.js';
+import { parseInput } from '../web/parse-input.js';
 import { capitalize, prefsChoices } from '../web/prefs-view.js';
 import { productView } from '../web/product-view.js';
 import { renderCachedPage, renderPage } from '../web/render.js';
@@ -82,32 +83,39 @@ export function catalogRoutes(services: Services) {
 
 /** The product page; the cart routes use it too, to show a refused add next to the product. */
 export async function renderProductPage(
-  { catalog, stock, config }: Services,
+  { catalog, stock, config, pages }: Services,
   req: Request,
   res: Response,
   product: Product,
   error?: string,
 ) {
-  const { levels } = await stock.displayLevels();
+  const { levels, version } = await stock.displayLevels();
   const view = productView(product, levels);
-  const recent = req.shopSession.recentlyViewed
-    .filter((id) => id !== product.id)
-    .map((id) => catalog.findById(id))
-    .filter((p): p is Product => p !== undefined)
-    .map((p) => productView(p, levels));
+  const recentIds = req.shopSession.recentlyViewed.filter((id) => id !== product.id);
+  const recent = () =>
+    recentIds
+      .map((id) => catalog.findById(id))
+      .filter((p): p is Product => p !== undefined)
+      .map((p) => productView(p, levels));
   if (wantsJson(req)) {
-    res.json({ product: view, recentlyViewed: recent });
+    res.json({ product: view, recentlyViewed: recent() });
     return;
   }
   const most = Math.min(view.stock, config.cartLimits.maxPerLine);
-  renderPage(req, res, 'product', {
+  const model = () => ({
     title: `${product.name} — Session Shop`,
     product: view,
     quantities: Array.from({ length: most }, (_, i) => i + 1),
-    recentlyViewed: recent,
+    recentlyViewed: recent(),
     error,
     returnTo: view.url,
   });
+  // A refusal's message is for this shopper only: that page is rendered as usual.
+  if (error !== undefined) return renderPage(req, res, 'product', model());
+  // Everything that shapes the page but the shell: the product, the recently viewed
+  // list, and the stock as shown.
+  const key = `${product.id}|recent ${recentIds.join(',')}|stock ${version}`;
+  await renderCachedPage(req, res, pages, { view: 'product', key, model });
 }
 
 function compact(params: Record<string, string | undefined>): Record<string, string> {

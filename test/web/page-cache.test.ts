@@ -89,6 +89,28 @@ describe('GET / through the page cache', () => {
   });
 });
 
+describe('GET /products/:slug through the page cache', () => {
+  it('shows each shopper their own recently viewed list, token and badge', async () => {
+    const [first, second] = shop.catalog.products;
+    if (!first || !second) throw new Error('the catalog needs two products');
+    const browsing = await visitor(shop);
+    await browsing.agent.get(`/products/${first.slug}`).expect(200);
+    const direct = await visitor(shop);
+    await direct.agent.post('/cart/items').set(json).send({ productId: first.id }).expect(200);
+    for (let round = 0; round < 2; round++) {
+      const seenBefore = (await browsing.agent.get(`/products/${second.slug}`).expect(200)).text;
+      const firstVisit = (await direct.agent.get(`/products/${second.slug}`).expect(200)).text;
+      expect(seenBefore).toContain('Recently viewed');
+      expect(cardOf(seenBefore, first.slug)).toContain(decode(first.name));
+      expect(firstVisit).not.toContain('Recently viewed');
+      expect(badge(seenBefore)).toBe('0');
+      expect(badge(firstVisit)).toBe('1');
+      for (const page of [seenBefore, firstVisit]) expect(new Set(formTokens(page))).toEqual(new Set([csrfFrom(page)]));
+      expect(csrfFrom(seenBefore)).not.toBe(csrfFrom(firstVisit));
+    }
+  });
+});
+
 describe('StockRepository.displayLevels', () => {
   it('keeps its version while nothing changes and moves it once a read finds a change', async () => {
     const stock = shop.services.stock;
