@@ -19,7 +19,7 @@ import { serializeBySession } from './session/serialize.js';
 import { sessionMiddleware } from './session/setup.js';
 import { csrf } from './web/csrf.js';
 import { drainOf } from './web/drain.js';
-import { handleErrors, notFound } from './web/errors.js';
+import { handleErrors, notFound } from './web/error-handler.js';
 import { requestLogger } from './web/logging.js';
 import { configureViews, publicDir } from './web/views.js';
 

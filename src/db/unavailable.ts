@@ -1,6 +1,6 @@
 // The one place that knows which driver errors mean "the database is down, slow
 // or restarting" rather than "this query is wrong": those become 503s that invite
-// a retry (see web/errors.ts), the rest stay 500s.
+// a retry (see web/to-http-error.ts), the rest stay 500s.
 import { UnavailableError } from '../unavailable.js';
 
 /** Socket-level failures: nothing is listening, the link broke, or no route to the server. */

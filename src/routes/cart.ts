@@ -6,11 +6,12 @@ import { addItem, CartRefusal, removeItem, setItem } from '../cart/rules.js';
 import { emptyCart } from '../cart/types.js';
 import type { Services } from '../services.js';
 import { cartJson, cartPageModel } from '../web/cart-view.js';
-import { parseInput, refusalStatus } from '../web/errors.js';
 import { addQuantitySchema, productIdSchema, quantitySchema } from '../web/inputs.js';
 import { wantsJson } from '../web/negotiate.js';
+import { parseInput } from '../web/parse-input.js';
 import { renderPage } from '../web/render.js';
 import { safeRedirect } from '../web/safe-redirect.js';
+import { refusalStatus } from '../web/to-http-error.js';
 import { renderProductPage } from './catalog.js';
 
 const addBody = z.object({

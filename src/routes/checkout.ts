@@ -10,9 +10,10 @@ import type { Services } from '../services.js';
 import type { ShopSession } from '../session/state.js';
 import { currentUser, requireUser } from '../web/auth.js';
 import { cartJson } from '../web/cart-view.js';
-import { HttpError, parseInput } from '../web/errors.js';
+import { HttpError } from '../web/http-error.js';
 import { wantsJson } from '../web/negotiate.js';
 import { orderJson, orderPageModel } from '../web/order-view.js';
+import { parseInput } from '../web/parse-input.js';
 import { renderPage } from '../web/render.js';
 
 // One message per problem, in words for a shopper: a number or a list (a field sent

@@ -4,8 +4,8 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { prefsSchema } from '../accounts/users.js';
 import type { Services } from '../services.js';
-import { parseInput } from '../web/errors.js';
 import { wantsJson } from '../web/negotiate.js';
+import { parseInput } from '../web/parse-input.js';
 import { safeRedirect } from '../web/safe-redirect.js';
 
 const prefsBody = prefsSchema.extend({ returnTo: z.string().optional() });

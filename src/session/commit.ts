@@ -32,6 +32,8 @@ export function saveBeforeAnswering(refuse: (err: unknown, req: Request, res: Re
         () => end(...args),
         (err: unknown) => {
           clearAnswer(res);
+          // The refusal's page shows the session as it is stored, not the change just refused.
+          restore(req.session, loaded);
           refuse(err, req, res);
         },
       );
@@ -50,6 +52,13 @@ async function commit(req: Request): Promise<void> {
   } finally {
     markCommitted(req.session);
   }
+}
+
+/** Puts back what the session held when it was loaded (its cookie aside). */
+function restore(data: object, loaded: string): void {
+  const target = data as Record<string, unknown>;
+  for (const key of Object.keys(target)) if (key !== 'cookie') delete target[key];
+  Object.assign(target, JSON.parse(loaded));
 }
 
 /** Forgets the answer that was about to go out, so the refusal can take its place. */

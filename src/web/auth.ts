@@ -1,7 +1,7 @@
 // Guards for pages that need a logged-in shopper.
 import type { NextFunction, Request, Response } from 'express';
 import type { SessionUser } from '../session/data.js';
-import { HttpError } from './errors.js';
+import { HttpError } from './http-error.js';
 import { wantsJson } from './negotiate.js';
 
 /** Browsers are sent to the login page and brought back; JSON callers get a 401. */

@@ -10,7 +10,7 @@ import { RedisStore } from 'rate-limit-redis';
 import type { RedisClientType } from 'redis';
 import { usernameKey } from '../accounts/usernames.js';
 import { UnavailableError, withTimeout } from '../unavailable.js';
-import { HttpError } from './errors.js';
+import { HttpError } from './http-error.js';
 
 export type LimitStoreOptions = {
   redis?: RedisClientType;

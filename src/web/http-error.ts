@@ -1,0 +1,14 @@
+// The one error type a handler throws to answer with a status: the error handler
+// (web/error-handler.ts) turns it into a page or { error, issues } for JSON callers.
+
+export type FieldIssue = { path: string; message: string };
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues?: FieldIssue[],
+  ) {
+    super(message);
+  }
+}
