@@ -77,6 +77,11 @@ export class LocalSessionLock implements SessionLock {
     this.queues.clear();
   }
 
+  /** True when someone is queued for `key` (the Redis lock hands over to them). */
+  hasWaiters(key: string): boolean {
+    return (this.queues.get(key)?.length ?? 0) > 0;
+  }
+
   /** Number of keys held; for tests and the inspector. */
   get size(): number {
     return this.queues.size;

@@ -22,11 +22,19 @@ export type RedisLockOptions = {
   prefix?: string;
 };
 
-type Held = { lockKey: string; token: string; since: number; lost: boolean };
+type Held = { lockKey: string; token: string; since: number; lost: boolean; handOffs: number };
+
+/**
+ * A lock handed on within this process this many times in a row is then released in
+ * Redis, so waiters in other processes get their turn too.
+ */
+const MAX_HAND_OFFS = 8;
 
 export class RedisSessionLock implements SessionLock {
   private readonly local = new LocalSessionLock();
   private readonly held = new Set<Held>();
+  /** Redis locks passed to the next local waiter of their key, waiting to be picked up. */
+  private readonly handedOff = new Map<string, Held>();
   private renewer: NodeJS.Timeout | undefined;
   /** How many Redis calls of this process have failed or timed out so far. */
   private failures = 0;
@@ -47,10 +55,17 @@ export class RedisSessionLock implements SessionLock {
     const inProcess = await this.local.acquire(key, waitMs);
     if (inProcess === undefined) return undefined;
     try {
+      const lockKey = this.prefix + key;
+      // The holder before us, in this process, passed its Redis lock on: no round trip.
+      const passed = this.handedOff.get(lockKey);
+      if (passed !== undefined) {
+        this.handedOff.delete(lockKey);
+        return this.handle(passed, inProcess);
+      }
       // Redis failed the request ahead of us in the queue: it would only fail us too, one
       // timeout later. Answer now, so no request waits more than one STORE_TIMEOUT_MS.
       if (this.failures > failuresBefore) throw new UnavailableError('sessions');
-      const held = await this.takeInRedis(this.prefix + key, deadline);
+      const held = await this.takeInRedis(lockKey, deadline);
       if (held === undefined) {
         await inProcess.release();
         return undefined;
@@ -63,8 +78,9 @@ export class RedisSessionLock implements SessionLock {
   }
 
   async releaseAll(): Promise<void> {
-    const all = [...this.held];
+    const all = [...this.held, ...this.handedOff.values()];
     this.held.clear();
+    this.handedOff.clear();
     this.stopRenewing();
     await Promise.allSettled(
       all.map((h) => this.call(this.redis.eval(RELEASE, { keys: [h.lockKey], arguments: [h.token] }))),
@@ -86,7 +102,7 @@ export class RedisSessionLock implements SessionLock {
         this.redis.eval(RELEASE, { keys: [lockKey], arguments: [token] }).catch(() => {});
         throw err;
       }
-      if (set === 'OK') return { lockKey, token, since: Date.now(), lost: false };
+      if (set === 'OK') return { lockKey, token, since: Date.now(), lost: false, handOffs: 0 };
       if (Date.now() >= deadline) return undefined;
       // Another process holds it. Jitter keeps processes from retrying in lock-step.
       const backoff = Math.min(5 * 2 ** Math.min(attempt, 4), 50);
@@ -101,6 +117,14 @@ export class RedisSessionLock implements SessionLock {
     const release = async () => {
       if (released) return;
       released = true;
+      // Someone in this process waits for the same session: hand the Redis lock over with
+      // the local one (saves a release and a SET NX), within MAX_HAND_OFFS in a row.
+      if (!held.lost && held.handOffs < MAX_HAND_OFFS && this.local.hasWaiters(inProcessKey(held, this.prefix))) {
+        this.handedOff.set(held.lockKey, { ...held, handOffs: held.handOffs + 1, since: Date.now() });
+        this.held.delete(held);
+        await inProcess.release();
+        return;
+      }
       this.held.delete(held);
       if (this.held.size === 0) this.stopRenewing();
       try {
@@ -161,3 +185,6 @@ export class RedisSessionLock implements SessionLock {
     );
   }
 }
+
+/** The local queue's key of a Redis lock key. */
+const inProcessKey = (held: Held, prefix: string) => held.lockKey.slice(prefix.length);

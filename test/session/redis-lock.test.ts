@@ -66,6 +66,41 @@ describe.skipIf(!available)('RedisSessionLock', () => {
     expect(order).toEqual([1, 2, 3, 4]);
   });
 
+  it('hands the Redis lock on to the next waiter of its process without a round trip', async () => {
+    const lock = await lockOn();
+    const redis = await client();
+    const first = await lock.acquire('hand-off', 5000);
+    const tokenOfFirst = await redis.get('shop:lock:hand-off');
+    const second = lock.acquire('hand-off', 5000);
+    await sleep(5);
+    await first?.release();
+    const handle = await second;
+    expect(await redis.get('shop:lock:hand-off')).toBe(tokenOfFirst);
+    expect(await handle?.confirm()).toBe(true);
+    await handle?.release();
+    expect(await redis.get('shop:lock:hand-off')).toBeNull();
+  });
+
+  it('still lets another process in while one process keeps handing its lock on', async () => {
+    const busy = await lockOn();
+    const other = await lockOn();
+    let stop = false;
+    // Two workers of one process take turns on the key without pause.
+    const workers = [0, 1].map(async () => {
+      while (!stop) {
+        const handle = await busy.acquire('fair', 5000);
+        await sleep(1);
+        await handle?.release();
+      }
+    });
+    await sleep(20);
+    const handle = await other.acquire('fair', 3000);
+    stop = true;
+    expect(handle).toBeDefined();
+    await handle?.release();
+    await Promise.all(workers);
+  });
+
   it('gives up after the wait and never frees a lock it does not hold', async () => {
     const lock = await lockOn();
     const redis = await client();
