@@ -32,6 +32,7 @@ export function createApp(services: Services, logger: Logger): Express {
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple'); // flat strings only: no nested objects from ?a[b]=c
   app.locals.inspector = config.session.inspector;
+  app.locals.carts = services.carts; // the layout's cart badge is priced like the cart page (web/cart-view.ts)
   configureViews(app);
 
   // First: shutdown counts every request in flight (web/drain.ts); the access log keeps cookies out (web/logging.ts).

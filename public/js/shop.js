@@ -24,14 +24,39 @@ function showMessage(text, kind) {
   area.replaceChildren(message);
 }
 
+/** Shows an amount as views/partials/price.hbs does, so it keeps its look: <span class="price">$1.00</span>. */
+function showPrice(element, cents) {
+  if (!element) return;
+  const price = document.createElement('span');
+  price.className = 'price';
+  price.textContent = money.format(cents / 100);
+  element.replaceChildren(price);
+}
+
+const cartLabel = (count) => `Cart, ${count} ${count === 1 ? 'item' : 'items'}`;
+
+// Every figure comes from the server's answer (one summary: src/cart/pricing.ts). The
+// page never adds up, so it cannot disagree with itself, the cart page or the badge.
 function updateCart(cart) {
-  for (const badge of document.querySelectorAll('[data-cart-count]')) badge.textContent = String(cart.count);
+  for (const count of document.querySelectorAll('[data-cart-count]')) count.textContent = String(cart.count);
+  for (const badge of document.querySelectorAll('.cart-badge')) badge.setAttribute('aria-label', cartLabel(cart.count));
   for (const line of cart.lines) {
-    const total = document.querySelector(`[data-cart-line="${CSS.escape(line.productId)}"] [data-line-total]`);
-    if (total) total.textContent = money.format(line.lineTotalCents / 100);
+    const row = document.querySelector(`[data-cart-line="${CSS.escape(line.productId)}"]`);
+    showPrice(row?.querySelector('[data-unit-price]'), line.unitPriceCents);
+    showPrice(row?.querySelector('[data-line-total]'), line.lineTotalCents);
   }
-  const subtotal = document.querySelector('[data-cart-subtotal]');
-  if (subtotal) subtotal.textContent = money.format(cart.subtotalCents / 100);
+  showPrice(document.querySelector('[data-cart-subtotal]'), cart.subtotalCents);
+  const shipping = document.querySelector('[data-cart-shipping]');
+  if (cart.shippingCents === 0) shipping?.replaceChildren('Free');
+  else showPrice(shipping, cart.shippingCents);
+  showPrice(document.querySelector('[data-cart-total]'), cart.totalCents);
+}
+
+/** On the cart page: has a line come or gone (removed here or in another tab, or withdrawn)? */
+function linesChanged(cart) {
+  const shown = Array.from(document.querySelectorAll('[data-cart-line]'), (row) => row.dataset.cartLine);
+  if (shown.length === 0) return false; // not the cart page: nothing to lay out again
+  return shown.join('\n') !== cart.lines.map((line) => line.productId).join('\n');
 }
 
 document.addEventListener('submit', async (event) => {
@@ -43,11 +68,10 @@ document.addEventListener('submit', async (event) => {
   try {
     const { ok, data } = await postJson(form);
     if (!ok) return showMessage(data.error ?? 'That did not work. Please try again.', 'error');
-    // Removing a line or emptying the cart changes the page's layout: reload it.
-    const productId = form.querySelector('[name="productId"]')?.value;
-    const quantity = form.querySelector('[name="quantity"]')?.value;
-    if (quantity === '0') return window.location.reload();
+    // A line come or gone changes the page's layout, not just its figures: reload it.
+    if (linesChanged(data.cart)) return window.location.reload();
     updateCart(data.cart);
+    const productId = form.querySelector('[name="productId"]')?.value;
     const added = data.cart.lines.find((l) => l.productId === productId);
     showMessage(added ? `Added to your cart: ${added.name} (now ${added.quantity}).` : 'Cart updated.', 'success');
   } catch {

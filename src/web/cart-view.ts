@@ -1,9 +1,11 @@
-// The cart as JSON callers and the cart page see it: priced lines, count, subtotal.
+// The cart as JSON callers, the cart page and the header badge see it. All three
+// show the one summary priceCart() makes (cart/pricing.ts): nothing here adds up.
+import type { Request } from 'express';
 import type { PricedCart } from '../cart/pricing.js';
 import type { StockLevels } from '../catalog/stock.js';
-import { totalsFor } from '../orders/totals.js';
+import { CartState } from '../session/cart-state.js';
 
-/** The JSON contract: { lines: [{ productId, slug, name, quantity, unitPriceCents, lineTotalCents }], count, subtotalCents }. */
+/** The JSON contract: { lines: [{ productId, slug, name, quantity, unitPriceCents, lineTotalCents }], count, subtotalCents, shippingCents, totalCents }. */
 export function cartJson(cart: PricedCart) {
   return {
     lines: cart.lines.map(({ productId, slug, name, quantity, unitPriceCents, lineTotalCents }) => ({
@@ -16,6 +18,8 @@ export function cartJson(cart: PricedCart) {
     })),
     count: cart.count,
     subtotalCents: cart.subtotalCents,
+    shippingCents: cart.shippingCents,
+    totalCents: cart.totalCents,
   };
 }
 
@@ -31,5 +35,17 @@ export function cartPageModel(cart: PricedCart, levels: StockLevels, maxPerLine:
       shortage: line.quantity > stock ? (stock === 0 ? 'Sold out' : `Only ${stock} left`) : undefined,
     };
   });
-  return { lines, count: cart.count, empty: lines.length === 0, ...totalsFor(cart.subtotalCents) };
+  const { count, subtotalCents, shippingCents, totalCents } = cart;
+  return { lines, empty: lines.length === 0, count, subtotalCents, shippingCents, totalCents };
+}
+
+/**
+ * The shopper's cart summary for the layout (the header badge on every page). Routes
+ * hold the catalog through their services, but the layout is rendered from the request
+ * alone, so createApp() puts the app's CartState in app.locals.carts for it.
+ */
+export function cartSummaryFor(req: Request): PricedCart {
+  const carts: unknown = req.app.locals.carts;
+  if (!(carts instanceof CartState)) throw new Error('app.locals.carts is not set: createApp() must set it');
+  return carts.price(req.shopSession.cart);
 }

@@ -1,7 +1,7 @@
 // Renders a page inside the shop's layout. The layout's model (theme, cart badge,
 // flash messages, CSRF token, who is logged in) is built here, once, at render time.
 import type { Request, Response } from 'express';
-import { itemCount } from '../cart/types.js';
+import { cartSummaryFor } from './cart-view.js';
 import { csrfTokenFor } from './csrf.js';
 import type { PageCache } from './page-cache.js';
 
@@ -60,7 +60,7 @@ function shellModel(req: Request) {
   const session = req.shopSession as typeof req.shopSession | undefined;
   if (session === undefined) return { theme: 'light', cartCount: 0, cartLabel: cartLabel(0), flash: [] };
   const user = session.user;
-  const cartCount = itemCount(session.cart);
+  const cartCount = cartSummaryFor(req).count;
   return {
     theme: session.prefs.theme,
     cartCount,

@@ -72,3 +72,10 @@ export async function cartLines(page: Page): Promise<string[]> {
     }),
   );
 }
+
+/** The cart page's summary as a shopper reads it: [items, subtotal, shipping, total]. */
+export async function cartSummary(page: Page): Promise<string[]> {
+  const summary = page.locator('.summary');
+  const figures = ['[data-cart-count]', '[data-cart-subtotal]', '[data-cart-shipping]', '[data-cart-total]'];
+  return Promise.all(figures.map((figure) => textOf(summary.locator(figure))));
+}

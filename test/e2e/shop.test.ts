@@ -9,6 +9,7 @@ import {
   addFromProductPage,
   cartBadge,
   cartLines,
+  cartSummary,
   fillIn,
   flashMessages,
   logIn,
@@ -84,9 +85,45 @@ describe.skipIf(!available)('Session Shop in Chromium', () => {
       expect(await textOf(page.locator('[data-cart-subtotal]'))).toBe('$43.50');
     });
 
-    // Known bugs in public/js/shop.js updateCart(), left as reminders rather than red tests:
-    it.todo('updates the shipping and the total in place too (they keep their old amounts until a reload)');
-    it.todo('updates the cart badge\'s aria-label ("Cart, N items") along with its number');
+    // The shopper's report: $56.40 of goods, $4.95 shipping, a $46.85 total (the total before the change).
+    it('updates the shipping and the total in place too, as a reload shows them', async () => {
+      const { page } = await shopper();
+      await addFromProductPage(page, ETHIOPIA.slug, 2, 2);
+      await page.goto('/cart');
+      expect(await cartSummary(page)).toEqual(['2', '$29.00', '$4.95', '$33.95']);
+
+      // Across the free-shipping threshold ($50) and back again.
+      for (const [quantity, expected] of [
+        ['4', ['4', '$58.00', 'Free', '$58.00']],
+        ['1', ['1', '$14.50', '$4.95', '$19.45']],
+      ] as const) {
+        const answered = postTo(page, `/cart/items/${ETHIOPIA.id}`);
+        await page.getByLabel(`Quantity of ${ETHIOPIA.name}`).selectOption(quantity);
+        expect((await answered).status()).toBe(200);
+        // shop.js writes every figure at once: when the subtotal shows, so must the rest.
+        await waitForText(page.locator('[data-cart-subtotal]'), expected[1]);
+        expect(await cartSummary(page)).toEqual(expected);
+        await page.reload();
+        expect(await cartSummary(page)).toEqual(expected);
+      }
+    });
+
+    it('updates the cart badge\'s aria-label ("Cart, N items") along with its number', async () => {
+      const { page } = await shopper();
+      await page.goto(`/products/${ETHIOPIA.slug}`);
+      await page.getByRole('link', { name: 'Cart, 0 items', exact: true }).waitFor();
+      await addFromProductPage(page, ETHIOPIA.slug, 1, 1);
+      await page.getByRole('link', { name: 'Cart, 1 item', exact: true }).waitFor();
+      await addFromProductPage(page, COLOMBIA.slug, 2, 3);
+      await page.getByRole('link', { name: 'Cart, 3 items', exact: true }).waitFor();
+
+      await page.goto('/cart');
+      const answered = postTo(page, `/cart/items/${COLOMBIA.id}`);
+      await page.getByLabel(`Quantity of ${COLOMBIA.name}`).selectOption('4');
+      expect((await answered).status()).toBe(200);
+      await page.getByRole('link', { name: 'Cart, 5 items', exact: true }).waitFor();
+      expect(await textOf(cartBadge(page))).toBe('5');
+    });
   });
 
   describe('without JavaScript', () => {
@@ -287,13 +324,18 @@ describe.skipIf(!available)('Session Shop in Chromium', () => {
   });
 
   describe('screenshots', () => {
-    it.each(VIEWPORTS)('writes the catalog, a product page and the cart at $width×$height', async (viewport) => {
-      const shots = await takeScreenshots(await shopper({ viewport }), ETHIOPIA.slug);
-      console.log(`Screenshots:\n${shots.map((s) => `  ${s.path} (${s.bytes} bytes)`).join('\n')}`);
-      expect(shots.map((s) => basename(s.path))).toEqual(
-        ['catalog', 'product', 'cart'].map((name) => `${name}-${viewport.width}x${viewport.height}.png`),
-      );
-      for (const shot of shots) expect(shot.bytes).toBeGreaterThan(0);
-    });
+    it.each(VIEWPORTS)(
+      'writes the catalog, a product page and the cart, before and after a change, at $width×$height',
+      async (viewport) => {
+        const shots = await takeScreenshots(await shopper({ viewport }), ETHIOPIA.slug);
+        console.log(`Screenshots:\n${shots.map((s) => `  ${s.path} (${s.bytes} bytes)`).join('\n')}`);
+        expect(shots.map((s) => basename(s.path))).toEqual(
+          ['catalog', 'product', 'cart', 'cart-changed'].map(
+            (name) => `${name}-${viewport.width}x${viewport.height}.png`,
+          ),
+        );
+        for (const shot of shots) expect(shot.bytes).toBeGreaterThan(0);
+      },
+    );
   });
 });

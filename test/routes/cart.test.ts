@@ -1,5 +1,9 @@
+import type { SessionData } from 'express-session';
+import type request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cartOf, decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
+import type { Cart } from '../../src/cart/types.js';
+import { loadProducts } from '../../src/catalog/products.js';
+import { cartOf, decode, json, makeShop, type Shop, sessionCookie, visitor } from '../helpers/shop.js';
 
 let shop: Shop;
 beforeEach(async () => {
@@ -23,6 +27,8 @@ describe('POST /cart/items (JSON)', () => {
       ],
       count: 2,
       subtotalCents: 2900,
+      shippingCents: 495,
+      totalCents: 3395,
     });
   });
 
@@ -91,7 +97,7 @@ describe('cart lifecycle (JSON)', () => {
     expect(res.body.cart.lines.map((l: { productId: string }) => l.productId)).toEqual(['p-001']);
 
     res = await agent.post('/cart/clear').set(json).send({}).expect(200);
-    expect(res.body.cart).toEqual({ lines: [], count: 0, subtotalCents: 0 });
+    expect(res.body.cart).toEqual({ lines: [], count: 0, subtotalCents: 0, shippingCents: 0, totalCents: 0 });
   });
 
   it('prices the cart from the catalog at read time', async () => {
@@ -173,5 +179,89 @@ describe('cart lifecycle (HTML forms)', () => {
         .expect(303);
       expect(res.headers.location).toBe('/cart');
     }
+  });
+});
+
+describe('the cart summary (count, subtotal, shipping, total)', () => {
+  /** [count, subtotalCents, shippingCents, totalCents] */
+  type Figures = [number, number, number, number];
+  const figures = (cart: Record<string, unknown>) => [
+    cart.count,
+    cart.subtotalCents,
+    cart.shippingCents,
+    cart.totalCents,
+  ];
+  const ravi = { username: 'ravi', password: 'ravi-demo-pass' };
+
+  it('comes with every cart JSON answer, shipping free from $50', async () => {
+    const { agent } = await visitor(shop);
+    const steps: [string, () => request.Test, Figures][] = [
+      ['GET /cart', () => agent.get('/cart'), [0, 0, 0, 0]],
+      ['add', () => agent.post('/cart/items').send({ productId: 'p-001', quantity: 2 }), [2, 2900, 495, 3395]],
+      ['set', () => agent.post('/cart/items/p-001').send({ quantity: 4 }), [4, 5800, 0, 5800]],
+      ['add more', () => agent.post('/cart/items').send({ productId: 'p-002' }), [5, 7090, 0, 7090]],
+      ['remove', () => agent.post('/cart/items/p-001/remove').send({}), [1, 1290, 495, 1785]],
+      ['clear', () => agent.post('/cart/clear').send({}), [0, 0, 0, 0]],
+      ['add again', () => agent.post('/cart/items').send({ productId: 'p-003' }), [1, 3990, 495, 4485]],
+      ['login', () => agent.post('/login').send(ravi), [1, 3990, 495, 4485]],
+      ['account', () => agent.get('/account'), [1, 3990, 495, 4485]],
+      ['logout', () => agent.post('/logout').send({}), [0, 0, 0, 0]],
+    ];
+    for (const [step, send, expected] of steps) {
+      const res = await send().set(json).expect(200);
+      expect([step, ...figures(res.body.cart)]).toEqual([step, ...expected]);
+    }
+  });
+
+  it('shows the same figures on the cart page', async () => {
+    const { agent } = await visitor(shop);
+    await agent.post('/cart/items').set(json).send({ productId: 'p-001', quantity: 2 }).expect(200);
+    const page = (await agent.get('/cart').expect(200)).text;
+    expect(page).toMatch(/data-cart-subtotal><span class="price">\$29\.00</);
+    expect(page).toMatch(/data-cart-shipping><span class="price">\$4\.95</);
+    expect(page).toMatch(/data-cart-total><span class="price">\$33\.95</);
+    await agent.post('/cart/items/p-001').set(json).send({ quantity: 4 }).expect(200);
+    const free = (await agent.get('/cart').expect(200)).text;
+    expect(free).toMatch(/data-cart-shipping>Free</);
+    expect(free).toMatch(/data-cart-total><span class="price">\$58\.00</);
+  });
+});
+
+describe('a cart line whose product has left the catalog', () => {
+  /** Writes `cart` into the shopper's stored session, as if the catalog had changed since it was filled. */
+  async function storeCart(s: Shop, agent: request.Agent, cart: Cart): Promise<void> {
+    const cookie = decodeURIComponent(sessionCookie(await agent.get('/cart').set(json)) ?? '');
+    const sid = cookie.slice('s:'.length, cookie.lastIndexOf('.')); // "s:<id>.<signature>"
+    const store = s.services.sessionStore;
+    const stored = await new Promise<SessionData | null | undefined>((resolve, reject) =>
+      store.get(sid, (err, data) => (err ? reject(err) : resolve(data))),
+    );
+    if (!stored) throw new Error(`no stored session ${sid}`);
+    await new Promise<void>((resolve, reject) =>
+      store.set(sid, { ...stored, cart }, (err) => (err ? reject(err) : resolve())),
+    );
+  }
+
+  /** The header badge: its number and its label. */
+  const badgeOf = (html: string) => {
+    const match = /class="cart-badge" aria-label="([^"]+)">[\s\S]*?data-cart-count>(\d+)</.exec(html);
+    return { label: match?.[1], count: match?.[2] };
+  };
+
+  it('counts in neither the badge nor the cart page nor the JSON', async () => {
+    const withdrawn = await makeShop({ products: loadProducts('data/products.json').filter((p) => p.id !== 'p-001') });
+    const { agent } = await visitor(withdrawn);
+    const lines = [
+      { productId: 'p-001', quantity: 2 },
+      { productId: 'p-002', quantity: 1 },
+    ];
+    await storeCart(withdrawn, agent, { lines });
+
+    const cart = await cartOf(agent);
+    expect([cart.lines.map((l: { productId: string }) => l.productId), cart.count]).toEqual([['p-002'], 1]);
+    const page = (await agent.get('/cart').expect(200)).text;
+    expect(page).toMatch(/<dd data-cart-count>1<\/dd>/);
+    expect(badgeOf(page)).toEqual({ label: 'Cart, 1 item', count: '1' });
+    expect(badgeOf((await agent.get('/').expect(200)).text)).toEqual({ label: 'Cart, 1 item', count: '1' });
   });
 });

@@ -90,6 +90,8 @@ describe('GET /checkout', () => {
         ],
         count: 2,
         subtotalCents: 2900,
+        shippingCents: 495,
+        totalCents: 3395,
       },
       subtotalCents: 2900,
       shippingCents: 495,
@@ -181,8 +183,8 @@ describe('POST /checkout (guest)', () => {
       totalCents: 9470,
       createdAt: expect.any(String),
     });
-    expect(res.body.cart).toEqual({ lines: [], count: 0, subtotalCents: 0 });
-    expect(await cartOf(agent)).toEqual({ lines: [], count: 0, subtotalCents: 0 });
+    expect(res.body.cart).toEqual({ lines: [], count: 0, subtotalCents: 0, shippingCents: 0, totalCents: 0 });
+    expect(await cartOf(agent)).toEqual({ lines: [], count: 0, subtotalCents: 0, shippingCents: 0, totalCents: 0 });
     expect(await stockOf('p-001')).toBe(38);
     expect(await stockOf('p-004')).toBe(0);
     expect(await stockOf('p-002')).toBe(34);
@@ -339,7 +341,7 @@ describe('POST /checkout: stock', () => {
       expect(r.body.error).toContain(`${BEANS} is sold out`);
       expect(r.body.error).toContain('nothing was ordered');
       expect(r.body.shortages).toEqual([{ productId: 'p-001', requested: 1, available: 0 }]);
-      expect(r.body.cart).toEqual({ lines: [], count: 0, subtotalCents: 0 });
+      expect(r.body.cart).toEqual({ lines: [], count: 0, subtotalCents: 0, shippingCents: 0, totalCents: 0 });
       expect(r.body.order).toBeUndefined();
     }
     expect(await stockOf('p-001')).toBe(0);

@@ -59,7 +59,13 @@ export class Shopper {
     this.https.destroy();
   }
 
-  send(method: string, path: string, body: object | undefined, options: RequestOptions): Promise<Answer> {
+  send(
+    method: string,
+    path: string,
+    body: object | undefined,
+    options: RequestOptions,
+    retried = false,
+  ): Promise<Answer> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { accept: options.accept ?? 'application/json', ...this.options.headers };
     if (payload !== undefined) {
@@ -77,7 +83,9 @@ export class Shopper {
         this.answers.push(recorded);
         resolve(recorded);
       };
+      let answered = false;
       const req = transport.request(url, { method, headers, agent }, (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', (err) => done({ status: 0, body: undefined, error: err.message, setCookie: [] }));
@@ -89,7 +97,16 @@ export class Shopper {
         });
       });
       req.setTimeout(this.options.timeoutMs ?? 15_000, () => req.destroy(new Error('client timeout')));
-      req.on('error', (err) => done({ status: 0, body: undefined, error: err.message, setCookie: [] }));
+      req.on('error', (err) => {
+        // A kept-alive connection the other end closed just as this request went out:
+        // nothing was answered, so, as browsers do (and Node's docs advise with
+        // req.reusedSocket), send it once more.
+        if (req.reusedSocket && !retried && !answered) {
+          resolve(this.send(method, path, body, options, true));
+          return;
+        }
+        done({ status: 0, body: undefined, error: err.message, setCookie: [] });
+      });
       req.end(payload);
     });
   }
