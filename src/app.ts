@@ -21,6 +21,7 @@ import { csrf } from './web/csrf.js';
 import { drainOf } from './web/drain.js';
 import { handleErrors, notFound } from './web/error-handler.js';
 import { requestLogger } from './web/logging.js';
+import { newSessionLimiter } from './web/new-session-limit.js';
 import { configureViews, publicDir } from './web/views.js';
 
 const BODY_LIMIT = '16kb';
@@ -63,6 +64,17 @@ export function createApp(services: Services, logger: Logger): Express {
   // before the session lock is taken: a slow upload must not hold the shopper's session.
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }));
+
+  // A flood of cookieless requests from one address cannot make sessions without end.
+  app.use(
+    newSessionLimiter({
+      perIpPerMinute: config.rateLimits.newSessionsPerIp,
+      cookieName: config.session.cookieName,
+      secrets: config.session.secrets,
+      redis: services.redis,
+      redisTimeoutMs: config.timeouts.storeMs,
+    }),
+  );
 
   // lock → load → (handler changes) → save → answer → unlock: see session/serialize.ts and session/commit.ts.
   app.use(

@@ -34,6 +34,7 @@ const envSchema = z.object({
   CART_MAX_LINES: z.coerce.number().int().min(1).max(500).default(50),
   LOGIN_USERNAME_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
   REGISTER_IP_LIMIT: z.coerce.number().int().min(1).max(10_000).default(5),
+  NEW_SESSION_IP_LIMIT: z.coerce.number().int().min(1).default(1_000),
   REDIS_URL: z.string().url().optional(),
   DATABASE_URL: z.string().default('data/shop.db'),
   CATALOG_FILE: z.string().default('data/products.json'),
@@ -117,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       loginPerUsername: e.LOGIN_USERNAME_LIMIT,
       /** Sign-up attempts per IP per hour. */
       registerPerIp: e.REGISTER_IP_LIMIT,
+      /** New sessions (requests without a valid session cookie) per IP per minute. */
+      newSessionsPerIp: e.NEW_SESSION_IP_LIMIT,
     },
     redisUrl: e.REDIS_URL,
     databaseUrl: e.DATABASE_URL,
