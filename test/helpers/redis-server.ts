@@ -2,6 +2,8 @@
 // and restarted at will. The machine's shared Redis is never touched.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
+import { createClient, type RedisClientType } from 'redis';
+import { afterAll, beforeAll } from 'vitest';
 
 /** True when a redis-server binary is on the PATH. */
 export function redisServerInstalled(): boolean {
@@ -85,4 +87,35 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`redis-server did not open port ${port} within ${timeoutMs} ms`);
+}
+
+/**
+ * A private redis-server for the enclosing describe block, started before its tests
+ * and stopped after them with every client made through `client()`.
+ */
+export function usePrivateRedis() {
+  let server: PrivateRedis | undefined;
+  const clients: RedisClientType[] = [];
+  beforeAll(async () => {
+    server = await PrivateRedis.start();
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.disconnect().catch(() => {});
+    await server?.stop();
+  });
+  const started = (): PrivateRedis => {
+    if (server === undefined) throw new Error('the private redis-server is not started yet');
+    return server;
+  };
+  return {
+    server: started,
+    /** A connected client that fails at once while disconnected (as the app's does). */
+    async client(): Promise<RedisClientType> {
+      const c: RedisClientType = createClient({ url: started().url, disableOfflineQueue: true });
+      c.on('error', () => {});
+      await c.connect();
+      clients.push(c);
+      return c;
+    },
+  };
 }

@@ -1,9 +1,9 @@
 // Sessions on a redis-server of the test's own, which is made slow, paused and
 // read-only: no acknowledged change may be lost, and no request may hang.
-import { createClient, type RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrivateRedis, redisServerInstalled } from '../helpers/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { redisServerInstalled, usePrivateRedis } from '../helpers/redis-server.js';
 import { toolAvailable } from '../helpers/services.js';
 import { cartOf, csrfFrom, json, makeShop, type Shop, sessionCookie } from '../helpers/shop.js';
 
@@ -12,28 +12,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const STORE_TIMEOUT_MS = 500;
 
 describe.skipIf(!available)('sessions in Redis when Redis misbehaves', () => {
-  let server: PrivateRedis;
-  const clients: RedisClientType[] = [];
+  const redis = usePrivateRedis();
+  let admin: RedisClientType | undefined;
 
   async function shopOnRedis(env: Record<string, string> = {}): Promise<Shop> {
-    const client: RedisClientType = createClient({ url: server.url, disableOfflineQueue: true });
-    client.on('error', () => {});
-    await client.connect();
-    clients.push(client);
+    const client = await redis.client();
+    admin = client;
     return makeShop({
       redis: client,
       env: { STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS), ...env },
       demoAccounts: false,
     });
   }
-
-  beforeAll(async () => {
-    server = await PrivateRedis.start();
-  });
-  afterAll(async () => {
-    for (const c of clients) await c.disconnect().catch(() => {});
-    await server?.stop();
-  });
 
   it('keeps an add answered while another instance’s slow request outlived the lease', async () => {
     const env = { LOCK_LEASE_MS: '300' };
@@ -63,7 +53,7 @@ describe.skipIf(!available)('sessions in Redis when Redis misbehaves', () => {
     const agent = request.agent(shop.app);
     await agent.get('/').expect(200);
     await agent.post('/cart/items').set(json).send({ productId: 'p-001' }).expect(200);
-    server.pause();
+    redis.server().pause();
     try {
       for (const send of [
         () => agent.get('/cart').set(json),
@@ -76,7 +66,7 @@ describe.skipIf(!available)('sessions in Redis when Redis misbehaves', () => {
         expect(res.body.error).toMatch(/session store is unavailable/);
       }
     } finally {
-      server.resume();
+      redis.server().resume();
     }
     await sleep(100);
     expect((await cartOf(agent)).lines).toEqual([expect.objectContaining({ productId: 'p-001', quantity: 1 })]);
@@ -87,7 +77,6 @@ describe.skipIf(!available)('sessions in Redis when Redis misbehaves', () => {
     const shop = await shopOnRedis();
     const agent = request.agent(shop.app);
     const csrf = csrfFrom((await agent.get('/').expect(200)).text);
-    const admin = clients.at(-1);
     // Sessions become read-only; locks still work, so the refusal comes from the save itself.
     await admin?.sendCommand(['ACL', 'SETUSER', 'default', 'resetkeys', '~shop:lock:*', '%R~shop:sess:*']);
     try {

@@ -1,38 +1,21 @@
 // The Redis session lock against a redis-server of the test's own, so it can be
 // paused. Two lock objects on two clients stand for two processes.
-import { createClient, type RedisClientType } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisSessionLock } from '../../src/session/redis-lock.js';
 import { UnavailableError } from '../../src/unavailable.js';
-import { PrivateRedis, redisServerInstalled } from '../helpers/redis-server.js';
+import { redisServerInstalled, usePrivateRedis } from '../helpers/redis-server.js';
 import { toolAvailable } from '../helpers/services.js';
 
 const available = toolAvailable('redis-server', redisServerInstalled());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!available)('RedisSessionLock', () => {
-  let server: PrivateRedis;
-  const clients: RedisClientType[] = [];
-
-  async function client(): Promise<RedisClientType> {
-    const c: RedisClientType = createClient({ url: server.url, disableOfflineQueue: true });
-    c.on('error', () => {});
-    await c.connect();
-    clients.push(c);
-    return c;
-  }
+  const redis = usePrivateRedis();
+  const client = redis.client;
 
   async function lockOn(leaseMs = 10_000, callTimeoutMs = 1_000) {
     return new RedisSessionLock(await client(), { leaseMs, callTimeoutMs });
   }
-
-  beforeAll(async () => {
-    server = await PrivateRedis.start();
-  });
-  afterAll(async () => {
-    for (const c of clients) await c.disconnect().catch(() => {});
-    await server?.stop();
-  });
 
   it('lets one holder in at a time across processes', async () => {
     const locks = [await lockOn(), await lockOn()];
@@ -131,7 +114,7 @@ describe.skipIf(!available)('RedisSessionLock', () => {
 
   it('fails a waiter at once when Redis failed the request ahead of it', async () => {
     const lock = await lockOn(10_000, 1000);
-    server.pause();
+    redis.server().pause();
     try {
       const ahead = lock.acquire('queued', 5000);
       await sleep(10);
@@ -142,19 +125,19 @@ describe.skipIf(!available)('RedisSessionLock', () => {
       // One bound, not two: it does not make its own call into the hung Redis.
       expect(Date.now() - started).toBeLessThan(1000 + 700);
     } finally {
-      server.resume();
+      redis.server().resume();
     }
   });
 
   it('answers UnavailableError within its bound while Redis is paused', async () => {
     const lock = await lockOn(10_000, 300);
-    server.pause();
+    redis.server().pause();
     const started = Date.now();
     try {
       await expect(lock.acquire('paused', 5000)).rejects.toBeInstanceOf(UnavailableError);
       expect(Date.now() - started).toBeLessThan(300 + 1000);
     } finally {
-      server.resume();
+      redis.server().resume();
     }
     // And it works again by itself once Redis answers; the SET that landed late was taken back.
     const handle = await lock.acquire('paused', 2000);

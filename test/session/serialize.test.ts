@@ -36,6 +36,20 @@ function slowDownNextStockRead(shop: Shop, ms: number): Promise<void> {
   });
 }
 
+/** A JSON add to cart over a plain socket, so the test can hang up on it at will. */
+function rawAdd(port: number, cookie: string, productId: string): http.ClientRequest {
+  const req = http.request({
+    port,
+    host: '127.0.0.1',
+    method: 'POST',
+    path: '/cart/items',
+    headers: { Cookie: cookie, 'Content-Type': 'application/json', Accept: 'application/json' },
+  });
+  req.on('error', () => {});
+  req.end(JSON.stringify({ productId }));
+  return req;
+}
+
 const sign = (id: string, secret: string) =>
   `s:${id}.${createHmac('sha256', secret).update(id).digest('base64').replace(/=+$/, '')}`;
 
@@ -70,16 +84,7 @@ describe('the session lock', () => {
     const cookie = `shop.sid=${sessionCookie(home) ?? ''}`;
     // A: an add whose handler is slow (the stock read takes 300 ms); its client leaves after it starts.
     const reached = slowDownNextStockRead(shop, 300);
-    const body = JSON.stringify({ productId: 'p-001' });
-    const hungUp = http.request({
-      port,
-      host: '127.0.0.1',
-      method: 'POST',
-      path: '/cart/items',
-      headers: { Cookie: cookie, 'Content-Type': 'application/json', Accept: 'application/json' },
-    });
-    hungUp.on('error', () => {});
-    hungUp.end(body);
+    const hungUp = rawAdd(port, cookie, 'p-001');
     await reached;
     hungUp.destroy();
     // B: answered 200, so its add must survive A's late save.
@@ -101,15 +106,7 @@ describe('the session lock', () => {
     const held = holding.then((res) => res.status);
     await reached;
     // B queues behind A with an add, and its client leaves before A is done.
-    const waiting = http.request({
-      port,
-      host: '127.0.0.1',
-      method: 'POST',
-      path: '/cart/items',
-      headers: { Cookie: cookie, 'Content-Type': 'application/json', Accept: 'application/json' },
-    });
-    waiting.on('error', () => {});
-    waiting.end(JSON.stringify({ productId: 'p-002' }));
+    const waiting = rawAdd(port, cookie, 'p-002');
     await sleep(50);
     waiting.destroy();
     expect(await held).toBe(200);

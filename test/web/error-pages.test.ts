@@ -1,10 +1,10 @@
 // Error pages wear the same frame as every page: the shopper's header, theme and
 // cart count. Errors raised before there is a session get a neutral frame instead,
 // and JSON callers get { error } as always.
-import { createClient, type RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PrivateRedis, redisServerInstalled } from '../helpers/redis-server.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { redisServerInstalled, usePrivateRedis } from '../helpers/redis-server.js';
 import { toolAvailable } from '../helpers/services.js';
 import { csrfFrom, decode, json, makeShop, type Shop } from '../helpers/shop.js';
 
@@ -130,25 +130,13 @@ describe('error pages raised before there is a session', () => {
 const redisAvailable = toolAvailable('redis-server', redisServerInstalled());
 
 describe.skipIf(!redisAvailable)('error pages when the session store fails', () => {
-  let server: PrivateRedis;
-  const clients: RedisClientType[] = [];
+  const redis = usePrivateRedis();
 
   async function shopOnRedis(): Promise<{ shop: Shop; admin: RedisClientType }> {
-    const client: RedisClientType = createClient({ url: server.url, disableOfflineQueue: true });
-    client.on('error', () => {});
-    await client.connect();
-    clients.push(client);
+    const client = await redis.client();
     const shop = await makeShop({ redis: client, env: { STORE_TIMEOUT_MS: '500' } });
     return { shop, admin: client };
   }
-
-  beforeAll(async () => {
-    server = await PrivateRedis.start();
-  });
-  afterAll(async () => {
-    for (const c of clients) await c.disconnect().catch(() => {});
-    await server?.stop();
-  });
 
   it('renders the full frame on the 503 of a refused session save', async () => {
     const { shop, admin } = await shopOnRedis();
@@ -192,14 +180,14 @@ describe.skipIf(!redisAvailable)('error pages when the session store fails', () 
   it('renders the neutral frame when the session cannot be loaded at all', async () => {
     const { shop } = await shopOnRedis();
     const { agent } = await member(shop);
-    server.pause();
+    redis.server().pause();
     try {
       const res = await agent.get('/cart');
       expect(res.status).toBe(503);
       expectFrame(res.text, { cartCount: 0, theme: 'light' });
       expect(res.text).toMatch(/session store is unavailable/);
     } finally {
-      server.resume();
+      redis.server().resume();
     }
   });
 });
