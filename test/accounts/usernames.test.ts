@@ -13,7 +13,7 @@ import type { Database } from '../../src/db/schema.js';
 import { createTestDatabase } from '../helpers/postgres-db.js';
 import { POSTGRES_URL, serviceAvailable } from '../helpers/services.js';
 
-const postgres = await serviceAvailable('Postgres', POSTGRES_URL);
+const postgres = await serviceAvailable('PostgreSQL', POSTGRES_URL);
 
 describe('usernameKey', () => {
   it('ignores case, surrounding spaces and the separators . _ -', () => {

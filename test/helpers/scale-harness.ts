@@ -11,7 +11,7 @@ import { HAPROXY, HaProxy } from '../scale/proxy.js';
 import { type ChildServer, startServer } from './child-server.js';
 import { createTestDatabase, type TestDatabase } from './postgres-db.js';
 import { PrivateRedis } from './redis-server.js';
-import { POSTGRES_URL, reachable, toolAvailable } from './services.js';
+import { POSTGRES_URL, serviceAvailable, toolAvailable } from './services.js';
 
 /** True when redis-server, haproxy, openssl and PostgreSQL are all there; else ONE line says why. */
 export async function scaleSuiteAvailable(): Promise<boolean> {
@@ -20,17 +20,8 @@ export async function scaleSuiteAvailable(): Promise<boolean> {
     toolAvailable('redis-server', runs('redis-server', '--version')) &&
     toolAvailable('haproxy', HAPROXY !== undefined) &&
     toolAvailable('openssl', runs('openssl', 'version')) &&
-    (await postgresAvailable())
+    (await serviceAvailable('PostgreSQL', POSTGRES_URL, 'scale suites'))
   );
-}
-
-// serviceAvailable's line would say "the PostgreSQL suite" and TEST_POSTGRESQL_URL: wrong here.
-async function postgresAvailable(): Promise<boolean> {
-  if (await reachable(POSTGRES_URL)) return true;
-  const why = `PostgreSQL is not reachable at ${POSTGRES_URL}`;
-  if (process.env.REQUIRE_SERVICES === '1') throw new Error(`${why}, and REQUIRE_SERVICES=1 requires it`);
-  console.warn(`Skipping the scale suites: ${why} (set TEST_POSTGRES_URL to point elsewhere).`);
-  return false;
 }
 
 function runs(program: string, ...args: string[]): boolean {

@@ -23,12 +23,19 @@ export async function reachable(url: string): Promise<boolean> {
   });
 }
 
+/** The variable that points each service's suites elsewhere. */
+const URL_VARIABLE = { Redis: 'TEST_REDIS_URL', PostgreSQL: 'TEST_POSTGRES_URL' } as const;
+
 /** Returns true when the suite should run; prints why when it should not. */
-export async function serviceAvailable(name: string, url: string): Promise<boolean> {
+export async function serviceAvailable(
+  name: keyof typeof URL_VARIABLE,
+  url: string,
+  suite = `${name} suite`,
+): Promise<boolean> {
   if (await reachable(url)) return true;
   const why = `${name} is not reachable at ${url}`;
   if (process.env.REQUIRE_SERVICES === '1') throw new Error(`${why}, and REQUIRE_SERVICES=1 requires it`);
-  console.warn(`Skipping the ${name} suite: ${why} (set TEST_${name.toUpperCase()}_URL to point elsewhere).`);
+  console.warn(`Skipping the ${suite}: ${why} (set ${URL_VARIABLE[name]} to point elsewhere).`);
   return false;
 }
 

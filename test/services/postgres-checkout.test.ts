@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/postgres-db.js
 import { POSTGRES_URL, serviceAvailable } from '../helpers/services.js';
 import { contact, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
 
-const available = await serviceAvailable('Postgres', POSTGRES_URL);
+const available = await serviceAvailable('PostgreSQL', POSTGRES_URL);
 
 describe.skipIf(!available)('checkout with PostgreSQL under concurrency', () => {
   let testDb: TestDatabase;

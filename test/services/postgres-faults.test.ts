@@ -11,7 +11,7 @@ import { POSTGRES_URL, serviceAvailable } from '../helpers/services.js';
 import { contact, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
-const available = await serviceAvailable('Postgres', POSTGRES_URL);
+const available = await serviceAvailable('PostgreSQL', POSTGRES_URL);
 
 const TIMEOUT_MS = 1000;
 /** Room for the event loop and the test's own round trips on a busy machine. */

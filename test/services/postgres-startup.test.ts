@@ -7,7 +7,7 @@ import { type Instance, startTogether } from '../db/start-instance.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres-db.js';
 import { POSTGRES_URL, serviceAvailable } from '../helpers/services.js';
 
-const available = await serviceAvailable('Postgres', POSTGRES_URL);
+const available = await serviceAvailable('PostgreSQL', POSTGRES_URL);
 
 describe.skipIf(!available)('starting instances together on PostgreSQL', () => {
   let testDb: TestDatabase | undefined;

@@ -6,7 +6,7 @@ import { type Db, openDatabase } from '../../src/db/connect.js';
 import { POSTGRES_URL, serviceAvailable } from '../helpers/services.js';
 import { json, makeShop, type Shop, visitor } from '../helpers/shop.js';
 
-const available = await serviceAvailable('Postgres', POSTGRES_URL);
+const available = await serviceAvailable('PostgreSQL', POSTGRES_URL);
 
 describe.skipIf(!available)('with PostgreSQL', () => {
   const name = `shop_test_${process.pid}_${Date.now()}`;
