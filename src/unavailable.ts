@@ -29,3 +29,14 @@ export function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Er
   });
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * A call to `dependency`, bounded by `ms` (unbounded when undefined): whatever makes
+ * it fail — a timeout, a refused connection, a refused command — is UnavailableError.
+ */
+export function callDependency<T>(dependency: Dependency, work: Promise<T>, ms?: number): Promise<T> {
+  const bounded = ms === undefined ? work : withTimeout(work, ms, () => new UnavailableError(dependency));
+  return bounded.catch((err: unknown) => {
+    throw err instanceof UnavailableError ? err : new UnavailableError(dependency, { cause: err });
+  });
+}

@@ -6,7 +6,7 @@
 //   write at the end of the response (a touch, for `rolling`) is skipped: it would
 //   repeat the work, and after a refused write it would only fail again.
 import session, { type SessionData, type Store } from 'express-session';
-import { UnavailableError, withTimeout } from '../unavailable.js';
+import { callDependency } from '../unavailable.js';
 
 const COMMITTED = Symbol('session committed by this request');
 
@@ -81,12 +81,9 @@ export class GuardedStore extends session.Store {
     const work = new Promise<T | undefined>((resolve, reject) => {
       call((err, value) => (err ? reject(err) : resolve(value)));
     });
-    const bounded =
-      this.timeoutMs === undefined ? work : withTimeout(work, this.timeoutMs, () => new UnavailableError('sessions'));
-    bounded.then(
+    callDependency('sessions', work, this.timeoutMs).then(
       (value) => callback(null, value),
-      (err: unknown) =>
-        callback(err instanceof UnavailableError ? err : new UnavailableError('sessions', { cause: err })),
+      (err: unknown) => callback(err),
     );
   }
 }

@@ -4,7 +4,7 @@
 // every Redis call is bounded, so a hung Redis answers 503 instead of hanging.
 import { randomUUID } from 'node:crypto';
 import type { RedisClientType } from 'redis';
-import { UnavailableError, withTimeout } from '../unavailable.js';
+import { callDependency, UnavailableError } from '../unavailable.js';
 import { LocalSessionLock, type LockHandle, type SessionLock } from './lock.js';
 
 // Deletes the key only if it still holds our token: never frees someone else's lock.
@@ -177,12 +177,10 @@ export class RedisSessionLock implements SessionLock {
   }
 
   private call<T>(work: Promise<T>): Promise<T> {
-    return withTimeout(work, this.options.callTimeoutMs, () => new UnavailableError('sessions')).catch(
-      (err: unknown) => {
-        this.failures++;
-        throw err instanceof UnavailableError ? err : new UnavailableError('sessions', { cause: err });
-      },
-    );
+    return callDependency('sessions', work, this.options.callTimeoutMs).catch((err: unknown) => {
+      this.failures++;
+      throw err;
+    });
   }
 }
 

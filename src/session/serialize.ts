@@ -3,7 +3,7 @@
 // only once express-session has finished writing it — whatever the client does.
 import type { NextFunction, Request, Response } from 'express';
 import { type LockHandle, SessionBusyError, type SessionLock } from './lock.js';
-import { sessionIdFromCookie } from './session-id.js';
+import { requestSessionId } from './session-id.js';
 
 export type SerializeOptions = {
   cookieName: string;
@@ -20,7 +20,7 @@ export type SerializeOptions = {
 export function serializeBySession(lock: SessionLock, options: SerializeOptions) {
   return async function serialize(req: Request, res: Response, next: NextFunction) {
     // No valid signed ID: express-session makes a brand-new session nobody else can be using.
-    const id = sessionIdFromCookie(req.headers.cookie, options.cookieName, options.secrets);
+    const id = requestSessionId(req, options.cookieName, options.secrets);
     if (id === undefined) return next();
     const handle = await lock.acquire(id, options.waitMs);
     if (handle === undefined) throw new SessionBusyError();

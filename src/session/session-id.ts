@@ -3,6 +3,18 @@
 // secret (rotation). `s%3Aabc.sig` and `s:abc.sig` are the same session, and so is
 // an ID signed with an older secret: all of them must share one lock.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+// Asked twice per request (the new-session limit, then the lock): unsigned once.
+const unsigned = new WeakMap<IncomingMessage, string | undefined>();
+
+/** The request's session ID, read once and remembered for the rest of the request. */
+export function requestSessionId(req: IncomingMessage, name: string, secrets: string[]): string | undefined {
+  if (unsigned.has(req)) return unsigned.get(req);
+  const id = sessionIdFromCookie(req.headers.cookie, name, secrets);
+  unsigned.set(req, id);
+  return id;
+}
 
 export function sessionIdFromCookie(header: string | undefined, name: string, secrets: string[]): string | undefined {
   const raw = readCookie(header, name);
@@ -32,10 +44,18 @@ function unsign(signed: string, secrets: string[]): string | undefined {
   const dot = signed.lastIndexOf('.');
   if (dot < 0) return undefined;
   const value = signed.slice(0, dot);
-  const given = Buffer.from(signed.slice(dot + 1));
+  const given = signed.slice(dot + 1);
   for (const secret of secrets) {
-    const expected = Buffer.from(createHmac('sha256', secret).update(value).digest('base64').replace(/=+$/, ''));
-    if (expected.length === given.length && timingSafeEqual(expected, given)) return value;
+    if (sameInConstantTime(createHmac('sha256', secret).update(value).digest('base64').replace(/=+$/, ''), given)) {
+      return value;
+    }
   }
   return undefined;
+}
+
+/** Compares two signatures without telling, by its timing, how much of one matched. */
+export function sameInConstantTime(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

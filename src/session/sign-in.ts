@@ -3,7 +3,7 @@
 // the saved one. The old ID is deleted from the store, so a retried or parallel
 // login with it finds an empty guest session and can never merge the cart twice.
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Request } from 'express';
 import type { SavedCartRepository } from '../accounts/saved-carts.js';
 import type { User, UserRepository } from '../accounts/users.js';
@@ -12,6 +12,7 @@ import { emptyCart } from '../cart/types.js';
 import type { Config } from '../config.js';
 import type { CartState } from './cart-state.js';
 import { regenerateSession } from './lifecycle.js';
+import { sameInConstantTime } from './session-id.js';
 import type { CarriedState } from './state.js';
 
 type Deps = {
@@ -76,11 +77,7 @@ function cartOwnerTag(userId: string, secrets: string[]): string {
 
 /** Every secret counts (rotation): a tag made before the first one changed still matches. */
 function isCartOwner(tag: string, userId: string, secrets: string[]): boolean {
-  const given = Buffer.from(tag);
-  return secrets.some((secret) => {
-    const expected = Buffer.from(hmac(secret, userId));
-    return expected.length === given.length && timingSafeEqual(expected, given);
-  });
+  return secrets.some((secret) => sameInConstantTime(hmac(secret, userId), tag));
 }
 
 /** The prefix keeps a tag from ever equalling a session cookie's signature of the same text. */

@@ -3,10 +3,10 @@
 // module knows what that means for each request.
 import { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
+import { RETRY_AFTER_SECONDS } from './http-error.js';
 import { wantsJson } from './negotiate.js';
 
 const GOING_AWAY = 'The shop is restarting. Please try again in a moment.';
-const RETRY_AFTER_SECONDS = 5;
 
 export class Drain {
   private isDraining = false;

@@ -2,13 +2,10 @@
 // browsers, inside the same frame as every page (the shopper's header, theme and
 // cart count) whenever the request has a session, and a neutral frame otherwise.
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { HttpError } from './http-error.js';
+import { HttpError, RETRY_AFTER_SECONDS } from './http-error.js';
 import { wantsJson } from './negotiate.js';
 import { renderPage } from './render.js';
 import { toHttpError } from './to-http-error.js';
-
-/** A dependency that is down or slow: worth retrying in a few seconds, unlike a 500. */
-const RETRY_AFTER_SECONDS = 5;
 
 export const notFound: RequestHandler = (req) => {
   throw new HttpError(404, `Nothing here at ${req.path}`);

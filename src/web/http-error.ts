@@ -12,3 +12,6 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+/** Retry-After on a 503: a dependency that is down, or a restart, is worth retrying in a few seconds. */
+export const RETRY_AFTER_SECONDS = 5;

@@ -3,19 +3,11 @@
 // attacker rotating addresses is stopped too. Successful logins do not count. Names
 // are counted by their canonical key, the one a login finds the account by, without
 // looking the name up: an unknown name is limited exactly like a known one. In Redis
-// when the app runs on several instances. The helpers below serve register-limit.ts too.
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { type AugmentedRequest, ipKeyGenerator, type Options, rateLimit, type Store } from 'express-rate-limit';
-import { RedisStore } from 'rate-limit-redis';
-import type { RedisClientType } from 'redis';
+// when the app runs on several instances.
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { usernameKey } from '../accounts/usernames.js';
-import { UnavailableError, withTimeout } from '../unavailable.js';
-import { HttpError } from './http-error.js';
-
-export type LimitStoreOptions = {
-  redis?: RedisClientType;
-  redisTimeoutMs: number;
-};
+import { type LimitStoreOptions, limitStore, minutesOf, refuse } from './rate-limit.js';
 
 export type LoginLimiterOptions = LimitStoreOptions & {
   /** Failures per username from any IP in one window. */
@@ -50,7 +42,7 @@ export function loginLimiters({
       ...failuresOnly,
       limit: perUsername,
       // No RateLimit headers: they would tell anyone how many failures *others* had on a
-      // name. The 429 still says when to retry (refuse() below).
+      // name. The 429 still says when to retry (refuse() in rate-limit.ts).
       standardHeaders: false,
       keyGenerator: nameKey,
       store: limitStore('shop:login-name-limit:', storeOptions),
@@ -62,31 +54,4 @@ export function loginLimiters({
 function nameKey(req: Request): string {
   const username: unknown = req.body?.username;
   return typeof username === 'string' ? usernameKey(username).slice(0, 64) : '';
-}
-
-/** Redis when the app is scaled out (shared counts), else express-rate-limit's memory store. */
-export function limitStore(prefix: string, { redis, redisTimeoutMs }: LimitStoreOptions): Store | undefined {
-  if (!redis) return undefined;
-  return new RedisStore({
-    prefix,
-    // Bounded like every Redis call: a hung Redis answers 503, it does not hang the request.
-    sendCommand: (...args: string[]) =>
-      withTimeout(redis.sendCommand(args), redisTimeoutMs, () => new UnavailableError('sessions')),
-  });
-}
-
-/** Answers 429 with `message` through the error handler, always with Retry-After in seconds. */
-export function refuse(message: string) {
-  return (req: Request, res: Response, next: NextFunction, options: Options) => {
-    if (!res.hasHeader('Retry-After')) {
-      const resetTime = (req as AugmentedRequest)[options.requestPropertyName]?.resetTime;
-      const ms = resetTime ? resetTime.getTime() - Date.now() : options.windowMs;
-      res.set('Retry-After', String(Math.max(1, Math.ceil(ms / 1000))));
-    }
-    next(new HttpError(429, message));
-  };
-}
-
-export function minutesOf(windowMs: number): number {
-  return Math.ceil(windowMs / 60_000);
 }

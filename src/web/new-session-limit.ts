@@ -5,8 +5,8 @@
 // cookie are never counted: a shopper already here is never refused by this.
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { sessionIdFromCookie } from '../session/session-id.js';
-import { type LimitStoreOptions, limitStore, refuse } from './login-limit.js';
+import { requestSessionId } from '../session/session-id.js';
+import { type LimitStoreOptions, limitStore, refuse } from './rate-limit.js';
 
 export type NewSessionLimiterOptions = LimitStoreOptions & {
   perIpPerMinute: number;
@@ -23,7 +23,7 @@ export function newSessionLimiter({
   return rateLimit({
     windowMs: 60_000,
     limit: perIpPerMinute,
-    skip: (req: Request) => sessionIdFromCookie(req.headers.cookie, cookieName, secrets) !== undefined,
+    skip: (req: Request) => requestSessionId(req, cookieName, secrets) !== undefined,
     standardHeaders: false,
     legacyHeaders: false,
     keyGenerator: (req: Request) => ipKeyGenerator(req.ip ?? 'unknown'),

@@ -3,7 +3,7 @@
 // after this check. In Redis when the app runs on several instances.
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { type LimitStoreOptions, limitStore, minutesOf, refuse } from './login-limit.js';
+import { type LimitStoreOptions, limitStore, minutesOf, refuse } from './rate-limit.js';
 
 export type RegisterLimiterOptions = LimitStoreOptions & {
   perIp: number;
