@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { AugmentedRequest, Options, Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
 import type { RedisClientType } from 'redis';
-import { callDependency } from '../unavailable.js';
+import { UnavailableError, withTimeout } from '../unavailable.js';
 import { HttpError } from './http-error.js';
 
 export type LimitStoreOptions = {
@@ -18,7 +18,10 @@ export function limitStore(prefix: string, { redis, redisTimeoutMs }: LimitStore
   return new RedisStore({
     prefix,
     // Bounded like every Redis call: a hung Redis answers 503, it does not hang the request.
-    sendCommand: (...args: string[]) => callDependency('sessions', redis.sendCommand(args), redisTimeoutMs),
+    // Only the timeout is mapped here: Redis's own errors must reach rate-limit-redis as they
+    // are, since it reloads its script when one says NOSCRIPT (a Redis restarted empty).
+    sendCommand: (...args: string[]) =>
+      withTimeout(redis.sendCommand(args), redisTimeoutMs, () => new UnavailableError('sessions')),
   });
 }
 
