@@ -30,6 +30,9 @@ export function createApp(services: Services, logger: Logger): Express {
   const { config } = services;
   const app = express();
   app.disable('x-powered-by');
+  // Every page and JSON answer is `Cache-Control: private, no-store` (below): no client
+  // may keep one, so none will ever send an ETag back. Hashing each body for one is waste.
+  app.set('etag', false);
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple'); // flat strings only: no nested objects from ?a[b]=c
   app.locals.inspector = config.session.inspector;
@@ -37,7 +40,7 @@ export function createApp(services: Services, logger: Logger): Express {
   configureViews(app);
 
   // First: shutdown counts every request in flight (web/drain.ts); the access log keeps cookies out (web/logging.ts).
-  app.use(drainOf(app).track, requestLogger(logger));
+  app.use(drainOf(app).track, requestLogger(app, logger));
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -14,7 +14,10 @@ import { drainOf } from './web/drain.js';
 
 async function main() {
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel });
+  // Asynchronous writes: under load, the lines that arrive while one write is under way
+  // go out together in the next one, instead of a blocking write() per line. Nothing
+  // waits for a buffer to fill when the server is quiet; pino flushes the rest on exit.
+  const logger = pino({ level: config.logLevel }, pino.destination({ sync: false }));
   if (config.session.secretGenerated) {
     logger.warn('SESSION_SECRET is not set: using a random secret, so sessions end when the server restarts');
   }

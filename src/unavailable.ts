@@ -37,6 +37,11 @@ export function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Er
 export function callDependency<T>(dependency: Dependency, work: Promise<T>, ms?: number): Promise<T> {
   const bounded = ms === undefined ? work : withTimeout(work, ms, () => new UnavailableError(dependency));
   return bounded.catch((err: unknown) => {
-    throw err instanceof UnavailableError ? err : new UnavailableError(dependency, { cause: err });
+    throw asUnavailable(dependency, err);
   });
+}
+
+/** Whatever went wrong with `dependency`, as the UnavailableError that tells the shopper. */
+export function asUnavailable(dependency: Dependency, err: unknown): UnavailableError {
+  return err instanceof UnavailableError ? err : new UnavailableError(dependency, { cause: err });
 }

@@ -4,7 +4,7 @@
 // writes the session (if this request changed it), with the lock confirmed still
 // ours; only then is the answer sent. A refused write becomes a 503 instead.
 import type { NextFunction, Request, Response } from 'express';
-import { markCommitted } from './guarded-store.js';
+import { markCommitted, noteStoredExpiry } from './guarded-store.js';
 import { saveSession } from './lifecycle.js';
 import { SessionLockLostError } from './lock.js';
 
@@ -21,6 +21,7 @@ export function saveBeforeAnswering(refuse: (err: unknown, req: Request, res: Re
   return function commitOnEnd(req: Request, res: Response, next: NextFunction) {
     const loadedId = req.sessionID;
     const loaded = fingerprint(req.session);
+    noteStoredExpiry(req.session); // before express-session renews the cookie (guarded-store.ts)
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     let committed = false;
     res.end = ((...args: unknown[]) => {

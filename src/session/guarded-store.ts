@@ -5,8 +5,18 @@
 // - Once session/commit.ts has written a request's session, express-session's own
 //   write at the end of the response (a touch, for `rolling`) is skipped: it would
 //   repeat the work, and after a refused write it would only fail again.
+// - A touch that would move the stored expiry by less than TOUCH_AFTER_MS is skipped
+//   too, as connect-mongo's `touchAfter` does: with `rolling`, every request would
+//   otherwise rewrite (memorystore) or re-expire (Redis) a session that did not change.
 import session, { type SessionData, type Store } from 'express-session';
-import { callDependency } from '../unavailable.js';
+import { asUnavailable, callDependency } from '../unavailable.js';
+
+/**
+ * How far a touch must push the stored expiry to be worth a store call. The stored
+ * copy may so expire up to this long before the browser's cookie: a minute, against
+ * lifetimes of half an hour and more.
+ */
+export const TOUCH_AFTER_MS = 60_000;
 
 const COMMITTED = Symbol('session committed by this request');
 
@@ -17,6 +27,27 @@ export function markCommitted(data: object): void {
 
 function isCommitted(data: object): boolean {
   return COMMITTED in data;
+}
+
+/** When the stored copy of each request's session expires (epoch ms), by session object. */
+const storedExpiry = new WeakMap<object, number>();
+
+/**
+ * Notes when the stored copy of a just-loaded session expires. Call it before
+ * anything renews the cookie (express-session does on the way out, for `rolling`).
+ */
+export function noteStoredExpiry(data: Pick<SessionData, 'cookie'>): void {
+  const expires = data.cookie.expires;
+  if (expires) storedExpiry.set(data, new Date(expires).getTime());
+}
+
+/** The touch would move the stored expiry forward by less than TOUCH_AFTER_MS. */
+function touchIsPremature(data: SessionData): boolean {
+  const stored = storedExpiry.get(data);
+  const expires = data.cookie.expires;
+  if (stored === undefined || !expires) return false;
+  const gain = new Date(expires).getTime() - stored;
+  return gain >= 0 && gain < TOUCH_AFTER_MS;
 }
 
 type Callback<T> = (err: unknown, value?: T) => void;
@@ -50,7 +81,7 @@ export class GuardedStore extends session.Store {
 
   override touch(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
     const touch = this.inner.touch?.bind(this.inner);
-    if (touch === undefined || isCommitted(data)) {
+    if (touch === undefined || isCommitted(data) || touchIsPremature(data)) {
       callback?.();
       return;
     }
@@ -78,6 +109,21 @@ export class GuardedStore extends session.Store {
 
   /** Calls the inner store, bounded, and maps its failures to UnavailableError. */
   private run<T>(call: (done: Callback<T>) => void, callback: Callback<T>): void {
+    if (this.timeoutMs === undefined) {
+      // In this process's memory: nothing to bound, so no promise and no timer either.
+      let answered = false;
+      try {
+        call((err, value) => {
+          answered = true;
+          if (err) callback(asUnavailable('sessions', err));
+          else callback(null, value);
+        });
+      } catch (err) {
+        if (answered) throw err; // thrown by the caller's callback, not by the store
+        callback(asUnavailable('sessions', err));
+      }
+      return;
+    }
     const work = new Promise<T | undefined>((resolve, reject) => {
       call((err, value) => (err ? reject(err) : resolve(value)));
     });

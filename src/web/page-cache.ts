@@ -11,12 +11,15 @@ export type Holes = { csrf: string; cartCount: string; cartLabel: string; userna
 
 const NAMES: readonly (keyof Holes)[] = ['csrf', 'cartCount', 'cartLabel', 'username'];
 
+/** A kept page: its fixed text already encoded, between the names of the holes. */
+type Part = Buffer | keyof Holes;
+
 export class PageCache {
   /** Unguessable markers, so text in a URL or a product can never be taken for one. */
   private readonly nonce = randomBytes(8).toString('hex');
-  private readonly pattern = new RegExp(`\u0000${this.nonce}:(\\w+)\u0000`);
+  private readonly pattern = new RegExp(`\u0000${this.nonce}:(\\w+)\u0000`, 'g');
   /** Insertion-ordered: the oldest entry goes first once `max` is reached. */
-  private readonly pages = new Map<string, string[]>();
+  private readonly pages = new Map<string, Part[]>();
 
   constructor(private readonly max = 500) {}
 
@@ -31,25 +34,28 @@ export class PageCache {
     };
   }
 
-  /** The cached page for `key` with this shopper's parts filled in, if it is cached. */
-  fill(key: string, holes: Holes): string | undefined {
+  /**
+   * The cached page for `key` with this shopper's parts filled in, if it is cached.
+   * Bytes, not a string: the kept text is encoded once, not on every answer.
+   */
+  fill(key: string, holes: Holes): Buffer | undefined {
     const parts = this.pages.get(key);
     if (parts === undefined) return undefined;
-    let html = '';
-    // split() with a capture group alternates text and hole names: text, name, text, …
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i] ?? '';
-      html += i % 2 === 0 ? part : Handlebars.Utils.escapeExpression(holes[part as keyof Holes] ?? '');
-    }
-    return html;
+    const chunks = parts.map((part) =>
+      typeof part === 'string' ? Buffer.from(Handlebars.Utils.escapeExpression(holes[part])) : part,
+    );
+    return Buffer.concat(chunks);
   }
 
   /** Keeps a page rendered with `markers`. */
   store(key: string, rendered: string): void {
-    const parts = rendered.split(new RegExp(this.pattern.source, 'g'));
-    for (let i = 1; i < parts.length; i += 2) {
-      if (!NAMES.includes(parts[i] as keyof Holes)) throw new Error(`unknown page marker ${parts[i]}`);
-    }
+    // split() with a capture group alternates text and hole names: text, name, text, …
+    const pieces = compactHtml(rendered).split(this.pattern);
+    const parts = pieces.map((piece, i): Part => {
+      if (i % 2 === 0) return Buffer.from(piece);
+      if (!NAMES.includes(piece as keyof Holes)) throw new Error(`unknown page marker ${piece}`);
+      return piece as keyof Holes;
+    });
     if (this.pages.size >= this.max) {
       const oldest = this.pages.keys().next();
       if (!oldest.done) this.pages.delete(oldest.value);
@@ -60,4 +66,14 @@ export class PageCache {
   get size(): number {
     return this.pages.size;
   }
+}
+
+/**
+ * The template's indentation, dropped: a line break and the spaces after it render
+ * as one space either way, and a cacheable page has no <pre> or <textarea> to protect.
+ * Fewer bytes on every answer; renderCachedPage applies it to the pages it cannot
+ * cache too, so a page reads the same byte for byte whether it came from the cache.
+ */
+export function compactHtml(html: string): string {
+  return html.replace(/\n\s+/g, '\n');
 }

@@ -3,7 +3,7 @@
 import type { Request, Response } from 'express';
 import { cartSummaryFor } from './cart-view.js';
 import { csrfTokenFor } from './csrf.js';
-import type { PageCache } from './page-cache.js';
+import { compactHtml, type PageCache } from './page-cache.js';
 
 export type PageModel = { title: string } & Record<string, unknown>;
 
@@ -23,8 +23,9 @@ export async function renderCachedPage(
   page: { view: string; key: string; model: () => PageModel },
 ): Promise<void> {
   const shell = shellModel(req);
-  if (shell.flash.length > 0) {
-    res.render(page.view, { ...page.model(), shell });
+  // So is a page with the guided tour (development only): its panel is this session's.
+  if (shell.flash.length > 0 || res.locals.tour !== undefined) {
+    res.type('html').send(compactHtml(await renderToString(res, page.view, { ...page.model(), shell })));
     return;
   }
   const key = `${page.view}|${page.key}|${shell.theme}|${shell.user ? 'member' : 'guest'}|${shell.inspector}`;
@@ -45,7 +46,7 @@ export async function renderCachedPage(
       user: shell.user ? { username: markers.username } : undefined,
     };
     cache.store(key, await renderToString(res, page.view, { ...page.model(), shell: marked }));
-    html = cache.fill(key, holes) ?? '';
+    html = cache.fill(key, holes) ?? Buffer.alloc(0);
   }
   res.type('html').send(html);
 }

@@ -40,7 +40,7 @@ export function instanceEnv(redisUrl: string, databaseUrl: string): Record<strin
     DATABASE_URL: databaseUrl,
     // HAProxy runs on the same host: trust exactly loopback, so req.secure follows its X-Forwarded-Proto.
     TRUST_PROXY: 'loopback',
-    // pino-http's "request completed" lines tell which instance served what.
+    // The access log's "request completed" lines tell which instance served what.
     LOG_LEVEL: 'info',
     STORE_TIMEOUT_MS: '1000',
   };
@@ -139,7 +139,7 @@ export class Cluster {
 
 type Completed = { method: string; url: string; status: number };
 
-/** pino-http's "request completed" lines out of an instance's stdout. */
+/** The access log's "request completed" lines out of an instance's stdout (web/logging.ts). */
 export function completedRequests(output: string): Completed[] {
   const found: Completed[] = [];
   for (const line of output.split('\n')) {
