@@ -1,6 +1,7 @@
 // createApp: the middleware order and the routers, with no listening and no
 // global state, so tests can build as many apps as they like.
 import { join } from 'node:path';
+import compression from 'compression';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -54,6 +55,11 @@ export function createApp(services: Services, logger: Logger): Express {
       strictTransportSecurity: config.production,
     }),
   );
+
+  // gzip or brotli for clients that say they take it (every browser does). A client
+  // that does not skips the middleware altogether: nothing to negotiate, nothing to wrap.
+  const compress = compression();
+  app.use((req, res, next) => (req.headers['accept-encoding'] ? compress(req, res, next) : next()));
 
   // Before the session: static files and health checks never create one.
   // Each asset folder under its own prefix: a page request never pays for a stat()
