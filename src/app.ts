@@ -3,7 +3,6 @@
 import { join } from 'node:path';
 import compression from 'compression';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { accountRoutes } from './routes/account.js';
 import { authRoutes } from './routes/auth.js';
@@ -22,6 +21,7 @@ import { csrf } from './web/csrf.js';
 import { drainOf } from './web/drain.js';
 import { handleErrors, notFound } from './web/error-handler.js';
 import { requestLogger } from './web/logging.js';
+import { securityHeaders } from './web/security-headers.js';
 import { newSessionLimiter } from './web/new-session-limit.js';
 import { configureViews, publicDir } from './web/views.js';
 
@@ -43,7 +43,7 @@ export function createApp(services: Services, logger: Logger): Express {
   // First: shutdown counts every request in flight (web/drain.ts); the access log keeps cookies out (web/logging.ts).
   app.use(drainOf(app).track, requestLogger(app, logger));
   app.use(
-    helmet({
+    securityHeaders({
       contentSecurityPolicy: {
         directives: {
           'img-src': ["'self'", 'data:'],

@@ -21,6 +21,11 @@ export interface LockHandle {
 export interface SessionLock {
   /** Resolves once the caller holds the lock for `key`; undefined when it waited `waitMs` in vain. */
   acquire(key: string, waitMs: number): Promise<LockHandle | undefined>;
+  /**
+   * The lock for `key` at once, when that needs no waiting and no I/O (nobody holds it,
+   * in this process's memory); otherwise undefined, and the caller uses acquire().
+   */
+  tryAcquire?(key: string): LockHandle | undefined;
   /** Shutdown: gives back every lock this process holds and turns its waiters away. */
   releaseAll(): Promise<void>;
 }
@@ -49,12 +54,16 @@ export class LocalSessionLock implements SessionLock {
   /** A key is present while someone holds it; its array holds the waiters in arrival order. */
   private readonly queues = new Map<string, Waiter[]>();
 
+  tryAcquire(key: string): LockHandle | undefined {
+    if (this.queues.has(key)) return undefined;
+    this.queues.set(key, []);
+    return this.handle(key);
+  }
+
   acquire(key: string, waitMs: number): Promise<LockHandle | undefined> {
-    const queue = this.queues.get(key);
-    if (queue === undefined) {
-      this.queues.set(key, []);
-      return Promise.resolve(this.handle(key));
-    }
+    const free = this.tryAcquire(key);
+    if (free !== undefined) return Promise.resolve(free);
+    const queue = this.queues.get(key) ?? [];
     return new Promise((grant) => {
       const waiter: Waiter = {
         grant,

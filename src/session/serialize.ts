@@ -18,21 +18,23 @@ export type SerializeOptions = {
 };
 
 export function serializeBySession(lock: SessionLock, options: SerializeOptions) {
-  return async function serialize(req: Request, res: Response, next: NextFunction) {
+  return function serialize(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     // No valid signed ID: express-session makes a brand-new session nobody else can be using.
     const id = requestSessionId(req, options.cookieName, options.secrets);
     if (id === undefined) return next();
-    const handle = await lock.acquire(id, options.waitMs);
-    if (handle === undefined) throw new SessionBusyError();
-    // The client hung up while waiting: do no work for nobody. (Not req.destroyed:
-    // that is true of every request whose body has been read.)
-    if (res.closed || req.socket.destroyed) {
-      await handle.release();
-      return;
-    }
-    req.sessionLock = handle;
-    releaseAfterLastWrite(req, res, handle, options.maxHoldMs);
-    next();
+    const proceed = (handle: LockHandle | undefined) => {
+      if (handle === undefined) throw new SessionBusyError();
+      // The client hung up (while waiting, or while its body was read): do no work for
+      // nobody. (Not req.destroyed: that is true of every request whose body has been read.)
+      if (res.closed || req.socket.destroyed) return handle.release();
+      req.sessionLock = handle;
+      releaseAfterLastWrite(req, res, handle, options.maxHoldMs);
+      next();
+    };
+    // Nobody else on this session (the usual case): on at once, with no promise in between.
+    const free = lock.tryAcquire?.(id);
+    if (free !== undefined) return void proceed(free);
+    return lock.acquire(id, options.waitMs).then(proceed);
   };
 }
 

@@ -39,8 +39,31 @@ function readCookie(header: string | undefined, name: string): string | undefine
   return undefined;
 }
 
-/** cookie-signature's unsign: `value.signature`, HMAC-SHA256, base64 without padding. */
+/**
+ * Signed values already found good, per list of secrets: a shopper sends the same
+ * cookie with every request, and one HMAC for it is enough. Only good signatures are
+ * kept (a forged one is checked every time), at most VERIFIED_MAX, oldest out first.
+ */
+const verified = new WeakMap<readonly string[], Map<string, string>>();
+const VERIFIED_MAX = 10_000;
+
 function unsign(signed: string, secrets: string[]): string | undefined {
+  let known = verified.get(secrets);
+  if (known === undefined) {
+    known = new Map();
+    verified.set(secrets, known);
+  }
+  const hit = known.get(signed);
+  if (hit !== undefined) return hit;
+  const value = verify(signed, secrets);
+  if (value === undefined) return undefined;
+  if (known.size >= VERIFIED_MAX) known.delete(known.keys().next().value ?? '');
+  known.set(signed, value);
+  return value;
+}
+
+/** cookie-signature's unsign: `value.signature`, HMAC-SHA256, base64 without padding. */
+function verify(signed: string, secrets: string[]): string | undefined {
   const dot = signed.lastIndexOf('.');
   if (dot < 0) return undefined;
   const value = signed.slice(0, dot);
@@ -59,3 +82,6 @@ export function sameInConstantTime(expected: string, given: string): boolean {
   const b = Buffer.from(given);
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/** Enough of a session ID to tell two apart on a page or in a log, not enough to use one. */
+export const shortId = (id: string): string => `${id.slice(0, 6)}…`;
