@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrate } from './migrations.js';
 import type { Database } from './schema.js';
@@ -49,7 +49,33 @@ function sqlite(file: string, options: DatabaseOptions) {
   database.pragma('foreign_keys = ON');
   // Another process writing (a second instance, a migration) makes us wait this long, then SQLITE_BUSY (503).
   database.pragma(`busy_timeout = ${Math.trunc(options.timeoutMs ?? 5000)}`);
-  return new SqliteDialect({ database });
+  return new SqliteDialect({ database: preparingOnce(database) });
+}
+
+/** More distinct statements than the app's queries make: a bound, not a working limit. */
+const STATEMENTS_MAX = 500;
+
+/**
+ * better-sqlite3 with each statement prepared once. kysely's SQLite driver prepares
+ * every query it runs, and preparing (parsing and planning) costs more than running
+ * the small queries a cart change makes. Statements run synchronously here and none
+ * is streamed, so one is never in use twice at a time; SQLite re-prepares a kept
+ * statement by itself after a schema change.
+ */
+export function preparingOnce(database: Sqlite.Database): SqliteDatabase {
+  const statements = new Map<string, Sqlite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        if (statements.size >= STATEMENTS_MAX) statements.delete(statements.keys().next().value ?? '');
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function postgres(connectionString: string, options: DatabaseOptions) {
