@@ -30,6 +30,11 @@ export type Services = {
   /** Rendered catalog pages, filled in per shopper (web/page-cache.ts). */
   pages: PageCache;
   redis?: RedisClientType;
+  /**
+   * The clock (epoch ms) for login timeouts: Date.now, or in tests a fake one that
+   * jumps ahead, so an idle timeout passes without the test waiting for it.
+   */
+  now: () => number;
 };
 
 export async function createServices(
@@ -37,6 +42,7 @@ export async function createServices(
   catalog: Catalog,
   db: Db,
   redis?: RedisClientType,
+  now: () => number = Date.now,
 ): Promise<Services> {
   const stock = new StockRepository(db);
   await stock.seed(catalog);
@@ -58,5 +64,6 @@ export async function createServices(
       ? new RedisSessionLock(redis, { leaseMs: config.lock.leaseMs, callTimeoutMs: config.timeouts.storeMs })
       : new LocalSessionLock(),
     redis,
+    now,
   };
 }

@@ -15,9 +15,7 @@ export class SavedCartRepository {
       .select('lines')
       .where('user_id', '=', userId)
       .executeTakeFirst();
-    if (!row) return { lines: [] };
-    const parsed = linesSchema.safeParse(JSON.parse(row.lines));
-    return { lines: parsed.success ? parsed.data : [] };
+    return { lines: row ? parseLines(row.lines) : [] };
   }
 
   async save(userId: string, cart: Cart): Promise<void> {
@@ -28,5 +26,19 @@ export class SavedCartRepository {
       .values({ user_id: userId, lines, updated_at: updatedAt })
       .onConflict((oc) => oc.column('user_id').doUpdateSet({ lines, updated_at: updatedAt }))
       .execute();
+  }
+}
+
+/**
+ * Stored lines are checked again on the way out: a row that is not valid (or not even
+ * JSON) reads as an empty cart, as stored preferences do (accounts/users.ts), rather
+ * than failing every login of that member with a 500.
+ */
+function parseLines(json: string): Cart['lines'] {
+  try {
+    const parsed = linesSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
   }
 }

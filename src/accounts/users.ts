@@ -1,23 +1,12 @@
 // Shopper accounts: registration, credential checks and saved preferences.
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import { type Prefs, prefsSchema } from '../catalog/prefs.js';
 import { isUniqueViolation } from '../db/conflicts.js';
 import type { Db } from '../db/connect.js';
-import { PAGE_SIZES, type Prefs, SORTS, THEMES, VIEWS } from '../session/data.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import { usernameKey } from './usernames.js';
 
 export type User = { id: string; username: string; prefs: Partial<Prefs> };
-
-export const prefsSchema = z.object({
-  sort: z.enum(SORTS).optional(),
-  view: z.enum(VIEWS).optional(),
-  theme: z.enum(THEMES).optional(),
-  pageSize: z.coerce
-    .number()
-    .pipe(z.union(PAGE_SIZES.map((n) => z.literal(n))))
-    .optional(),
-});
 
 export class UsernameTakenError extends Error {
   constructor(readonly username: string) {

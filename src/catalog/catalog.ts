@@ -1,7 +1,8 @@
 // The product catalog in memory: lookups, category filter, text search, sorting
 // and pagination. Prices come from here on every read; stock comes from the database.
-import type { Prefs } from '../session/data.js';
+import type { Prefs } from './prefs.js';
 import type { Product } from './products.js';
+import { queryWords, relevance } from './search.js';
 
 export type CatalogQuery = {
   q?: string;
@@ -46,16 +47,21 @@ export class Catalog {
     return this.bySlug.get(slug);
   }
 
-  /** A page past the end shows the last page rather than nothing. */
+  /**
+   * A page past the end shows the last page rather than nothing. With a query and the
+   * featured order, the best matches come first (catalog/search.ts); a sort the shopper
+   * chose (price, name) is kept as chosen.
+   */
   search(query: CatalogQuery): CatalogPage {
-    const words = (query.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-    const matches = this.products.filter(
-      (p) =>
-        (!query.category || p.category === query.category) &&
-        words.every((w) => `${p.name} ${p.description} ${p.category}`.toLowerCase().includes(w)),
-    );
+    const words = queryWords(query.q);
+    const scored = this.products
+      .filter((p) => !query.category || p.category === query.category)
+      .map((product) => ({ product, score: words ? relevance(product, words) : 1 }))
+      .filter((s) => s.score > 0);
     const sorter = SORTERS[query.sort];
-    const sorted = sorter ? [...matches].sort(sorter) : matches;
+    if (sorter) scored.sort((a, b) => sorter(a.product, b.product));
+    else if (words) scored.sort((a, b) => b.score - a.score); // stable: ties keep the featured order
+    const sorted = scored.map((s) => s.product);
     const pageCount = Math.max(1, Math.ceil(sorted.length / query.pageSize));
     const page = Math.min(query.page, pageCount);
     const start = (page - 1) * query.pageSize;

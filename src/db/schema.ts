@@ -1,7 +1,5 @@
 // Table types for Kysely. Column names are snake_case in the database and stay so
 // here; the repositories translate to the domain's camelCase.
-import type { Selectable } from 'kysely';
-
 export type Database = {
   stock: { product_id: string; quantity: number };
   users: {
@@ -43,5 +41,3 @@ export type Database = {
     line_total_cents: number;
   };
 };
-
-export type UserRow = Selectable<Database['users']>;

@@ -1,6 +1,8 @@
-// The cart as routes use it: read from the session, priced from the catalog,
-// changed only through the pure rules in src/cart/, and written through to the
-// database while a shopper is logged in.
+// The shopper's live cart, as routes use it: read from the session, priced from the
+// catalog, changed only through the pure rules in src/cart/, and written through to the
+// saved cart in the database while a shopper is logged in. It lives here, not in
+// src/cart/, because it works on a ShopSession: src/cart/ stays plain data and rules
+// that know nothing of sessions (see docs/architecture.md).
 
 import type { SavedCartRepository } from '../accounts/saved-carts.js';
 import { type PricedCart, priceCart } from '../cart/pricing.js';

@@ -3,20 +3,10 @@
 // which sessions are worth keeping.
 import type { SessionData } from 'express-session';
 import type { Cart } from '../cart/types.js';
+import type { Prefs } from '../catalog/prefs.js';
 
-export const SORTS = ['featured', 'price-asc', 'price-desc', 'name'] as const;
-export const VIEWS = ['grid', 'list'] as const;
-export const THEMES = ['light', 'dark'] as const;
-export const PAGE_SIZES = [6, 12, 24, 48] as const;
-
-export type Prefs = {
-  sort: (typeof SORTS)[number];
-  view: (typeof VIEWS)[number];
-  theme: (typeof THEMES)[number];
-  pageSize: (typeof PAGE_SIZES)[number];
-};
-
-export const DEFAULT_PREFS: Prefs = { sort: 'featured', view: 'grid', theme: 'light', pageSize: 12 };
+// The preferences are the catalog's (catalog/prefs.ts); the session only carries them.
+export { DEFAULT_PREFS, PAGE_SIZES, type Prefs, SORTS, THEMES, VIEWS } from '../catalog/prefs.js';
 
 export type SessionUser = {
   id: string;
@@ -29,7 +19,10 @@ export type SessionUser = {
 
 export type FlashMessage = { kind: 'success' | 'info' | 'warning' | 'error'; text: string };
 
-export type TimelineEvent = { at: string; event: string; detail?: Record<string, unknown> };
+/** One thing a request changed: `cart.p-001` 0 → 2, `prefs.theme` light → dark, `user` none → ravi. */
+export type Change = { key: string; from: string | number | null; to: string | number | null };
+
+export type TimelineEvent = { at: string; event: string; detail?: Record<string, unknown>; changed?: Change[] };
 
 declare module 'express-session' {
   interface SessionData {
@@ -38,7 +31,6 @@ declare module 'express-session' {
     prefs: Partial<Prefs>;
     recentlyViewed: string[];
     user: SessionUser;
-    createdAt: number;
     flash: FlashMessage[];
     guestOrderIds: string[];
     /**
@@ -54,10 +46,13 @@ declare module 'express-session' {
 }
 
 /**
- * A session with a cart or a user is worth keeping: it lives for the long lifetime
- * (ShopSession.refreshLifetime) and in the store's kept tier (session/tiered-store.ts).
- * Anything else — a passing visitor, a bot — may expire soon and be evicted first.
+ * A session with a cart, a user or chosen preferences is worth keeping: it lives for the
+ * long lifetime (ShopSession.refreshLifetime) and in the store's kept tier
+ * (session/tiered-store.ts). A guest who picked the dark theme expects it back as long
+ * as a cart would be. Anything else — a passing visitor, a bot — may expire soon and be
+ * evicted first.
  */
 export function worthKeeping(data: Partial<SessionData>): boolean {
-  return data.cart !== undefined || data.user !== undefined;
+  const chosePrefs = data.prefs !== undefined && Object.keys(data.prefs).length > 0;
+  return data.cart !== undefined || data.user !== undefined || chosePrefs;
 }

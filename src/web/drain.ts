@@ -78,6 +78,9 @@ function answerGoingAway(res: Response): Promise<void> {
   res.setHeader('Content-Type', json ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8');
   res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
   res.setHeader('Connection', 'close');
+  // Written past the compression middleware (below), which would still label it gzip
+  // for a client that accepts gzip: no-transform keeps it from claiming an encoding.
+  res.setHeader('Cache-Control', 'no-store, no-transform');
   return new Promise((resolve) => {
     res.once('close', resolve);
     // Node's own end(), not the one express-session wraps: the handler never finished,

@@ -1,18 +1,19 @@
+// The amounts are written out, not taken from the module's constants: a test that
+// compared shippingFor() with SHIPPING_CENTS would follow any change to the rate.
 import { describe, expect, it } from 'vitest';
-import { FREE_SHIPPING_FROM_CENTS, SHIPPING_CENTS, shippingFor, totalsFor } from '../../src/orders/totals.js';
+import { shippingFor, totalsFor } from '../../src/orders/totals.js';
 
 describe('shippingFor', () => {
-  it('charges the flat rate below the free-shipping threshold', () => {
-    expect(shippingFor(1)).toBe(SHIPPING_CENTS);
-    expect(shippingFor(1450)).toBe(495);
-    expect(shippingFor(FREE_SHIPPING_FROM_CENTS - 1)).toBe(495);
+  it.each([
+    [1, 495],
+    [1450, 495],
+    [4999, 495],
+  ])('charges $4.95 on a subtotal of %i cents, below $50', (subtotal, shipping) => {
+    expect(shippingFor(subtotal)).toBe(shipping);
   });
 
-  it('ships for free from the threshold on', () => {
-    expect(FREE_SHIPPING_FROM_CENTS).toBe(5000);
-    expect(shippingFor(5000)).toBe(0);
-    expect(shippingFor(5001)).toBe(0);
-    expect(shippingFor(1_000_000)).toBe(0);
+  it.each([5000, 5001, 1_000_000])('ships for free on a subtotal of %i cents, from $50 on', (subtotal) => {
+    expect(shippingFor(subtotal)).toBe(0);
   });
 
   it('charges nothing for nothing', () => {
@@ -21,23 +22,13 @@ describe('shippingFor', () => {
 });
 
 describe('totalsFor', () => {
-  it('adds shipping to a subtotal below the threshold', () => {
-    expect(totalsFor(4999)).toEqual({ subtotalCents: 4999, shippingCents: 495, totalCents: 5494 });
-  });
-
-  it('totals the subtotal alone from the threshold on', () => {
-    expect(totalsFor(5000)).toEqual({ subtotalCents: 5000, shippingCents: 0, totalCents: 5000 });
-  });
-
-  it('totals an empty order as zero', () => {
-    expect(totalsFor(0)).toEqual({ subtotalCents: 0, shippingCents: 0, totalCents: 0 });
-  });
-
-  it('keeps every amount in whole cents', () => {
-    for (const subtotal of [1, 99, 1450, 4999, 5000, 123_457]) {
-      const totals = totalsFor(subtotal);
-      expect(Object.values(totals).every(Number.isInteger)).toBe(true);
-      expect(totals.totalCents).toBe(totals.subtotalCents + totals.shippingCents);
-    }
+  it.each([
+    [4999, 495, 5494],
+    [5000, 0, 5000],
+    [0, 0, 0],
+    [1, 495, 496],
+    [123_457, 0, 123_457],
+  ])('totals a subtotal of %i cents with %i shipping as %i', (subtotalCents, shippingCents, totalCents) => {
+    expect(totalsFor(subtotalCents)).toEqual({ subtotalCents, shippingCents, totalCents });
   });
 });

@@ -5,11 +5,11 @@ import type { SessionData } from 'express-session';
 import type request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { sessionIdFromCookie } from '../../src/session/session-id.js';
+import { FakeClock } from '../helpers/clock.js';
 import { cartOf, json, makeShop, type Shop, sessionCookie, TEST_SECRET, visitor } from '../helpers/shop.js';
 
 const RAVI = { username: 'ravi', password: 'ravi-demo-pass' };
 const ALICE = { username: 'alice', password: 'alice-demo-pass' };
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function userId(s: Shop, username: string): Promise<string> {
   const user = await s.services.users.find(username);
@@ -20,12 +20,18 @@ async function userId(s: Shop, username: string): Promise<string> {
 const quantities = (cart: { lines: { productId: string; quantity: number }[] }) =>
   Object.fromEntries(cart.lines.map((l) => [l.productId, l.quantity]));
 
+/** A shop whose clock the test moves: a timeout passes without waiting for it. */
+async function quickShop(env: Record<string, string>) {
+  const clock = new FakeClock();
+  return { clock, quick: await makeShop({ env, now: clock.now }) };
+}
+
 /** Ravi logs in, fills the cart, and walks away until the idle timeout has passed. */
-async function raviWalksAway(s: Shop, idleMs: number) {
+async function raviWalksAway(s: Shop, clock: FakeClock, idleMs: number) {
   const { agent } = await visitor(s);
   await agent.post('/login').set(json).send(RAVI).expect(200);
   await agent.post('/cart/items').set(json).send({ productId: 'p-001', quantity: 2 }).expect(200);
-  await wait(idleMs + 100);
+  clock.advance(idleMs + 1);
   return agent;
 }
 
@@ -45,8 +51,8 @@ async function storedEntry(s: Shop, id: string): Promise<SessionData | undefined
 
 describe('auth expiry and the next person at the browser', () => {
   it('shows neither the username nor the user id in the inspector, and keeps the cart', async () => {
-    const quick = await makeShop({ env: { AUTH_IDLE_MS: '200' } });
-    const agent = await raviWalksAway(quick, 200);
+    const { clock, quick } = await quickShop({ AUTH_IDLE_MS: '200' });
+    const agent = await raviWalksAway(quick, clock, 200);
     const id = await userId(quick, 'ravi');
 
     const res = await agent.get('/session').set(json).expect(200);
@@ -64,8 +70,8 @@ describe('auth expiry and the next person at the browser', () => {
   });
 
   it('shows no trace of the member after the absolute lifetime either', async () => {
-    const quick = await makeShop({ env: { AUTH_ABSOLUTE_MS: '300' } });
-    const agent = await raviWalksAway(quick, 300);
+    const { clock, quick } = await quickShop({ AUTH_ABSOLUTE_MS: '300' });
+    const agent = await raviWalksAway(quick, clock, 300);
     const res = await agent.get('/session').set(json).expect(200);
     expect(res.text.toLowerCase()).not.toContain('ravi');
     expect(res.text).not.toContain(await userId(quick, 'ravi'));
@@ -75,8 +81,8 @@ describe('auth expiry and the next person at the browser', () => {
   });
 
   it('stores no readable user id in the session either', async () => {
-    const quick = await makeShop({ env: { AUTH_IDLE_MS: '200' } });
-    const agent = await raviWalksAway(quick, 200);
+    const { clock, quick } = await quickShop({ AUTH_IDLE_MS: '200' });
+    const agent = await raviWalksAway(quick, clock, 200);
     await agent.get('/').expect(200); // the expiry happens here
     const stored = JSON.stringify(await storedEntry(quick, await sessionIdOf(agent)));
     expect(stored).toContain('p-001');
@@ -85,8 +91,8 @@ describe('auth expiry and the next person at the browser', () => {
   });
 
   it('gives the same member the kept cart back, with what was added meanwhile, counted once', async () => {
-    const quick = await makeShop({ env: { AUTH_IDLE_MS: '200' } });
-    const agent = await raviWalksAway(quick, 200);
+    const { clock, quick } = await quickShop({ AUTH_IDLE_MS: '200' });
+    const agent = await raviWalksAway(quick, clock, 200);
     await agent.post('/cart/items').set(json).send({ productId: 'p-003', quantity: 1 }).expect(200);
     const res = await agent.post('/login').set(json).send(RAVI).expect(200);
     expect(quantities(res.body.cart)).toEqual({ 'p-001': 2, 'p-003': 1 });
@@ -97,7 +103,7 @@ describe('auth expiry and the next person at the browser', () => {
   });
 
   it('merges nobody’s kept cart when a login from before owner tags expires', async () => {
-    const quick = await makeShop({ env: { AUTH_IDLE_MS: '200' } });
+    const { clock, quick } = await quickShop({ AUTH_IDLE_MS: '200' });
     const { agent } = await visitor(quick);
     await agent.post('/login').set(json).send(RAVI).expect(200);
     await agent.post('/cart/items').set(json).send({ productId: 'p-001', quantity: 2 }).expect(200);
@@ -108,16 +114,18 @@ describe('auth expiry and the next person at the browser', () => {
     await new Promise<void>((resolve, reject) =>
       quick.services.sessionStore.set(id, entry, (err) => (err ? reject(err) : resolve())),
     );
-    await wait(300);
+    clock.advance(201);
     const res = await agent.post('/login').set(json).send(RAVI).expect(200);
     expect(quantities(res.body.cart)).toEqual({ 'p-001': 2 });
   });
 
   it('does not hand the kept cart to another member logging in at that browser', async () => {
-    const quick = await makeShop({ env: { AUTH_IDLE_MS: '200' } });
-    const agent = await raviWalksAway(quick, 200);
+    const { clock, quick } = await quickShop({ AUTH_IDLE_MS: '200' });
+    const agent = await raviWalksAway(quick, clock, 200);
     const res = await agent.post('/login').set(json).send(ALICE).expect(200);
     expect(res.body.cart.lines).toEqual([]);
     expect((await quick.services.savedCarts.load(await userId(quick, 'alice'))).lines).toEqual([]);
+    // …and the kept cart is still Ravi's alone, as he left it.
+    expect(quantities(await quick.services.savedCarts.load(await userId(quick, 'ravi')))).toEqual({ 'p-001': 2 });
   });
 });

@@ -69,8 +69,7 @@ describe('GuardedStore.touch', () => {
 });
 
 describe('GuardedStore on a store in memory (no timeout)', () => {
-  const get = (store: GuardedStore) =>
-    new Promise<unknown>((resolve) => store.get('sid-1', (err) => resolve(err)));
+  const get = (store: GuardedStore) => new Promise<unknown>((resolve) => store.get('sid-1', (err) => resolve(err)));
 
   it('turns an error the store answers with into UnavailableError', async () => {
     const inner = new RecordingStore();

@@ -1,0 +1,126 @@
+// startup.ts in this process: the listen that names a taken port, and the waits for
+// the database and Redis, with a line per attempt and a message for a person when
+// they give up. startup.test.ts runs the same through the real process.
+import http from 'node:http';
+import type { RedisClientType } from 'redis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { listen, waitForDatabase, waitForRedis } from '../../src/startup.js';
+import { recordingLogger } from '../helpers/log.js';
+import { freePort, PrivateRedis, redisServerInstalled } from '../helpers/redis-server.js';
+import { POSTGRES_URL, serviceAvailable, toolAvailable } from '../helpers/services.js';
+import { TEST_SECRET } from '../helpers/shop.js';
+
+const config = (env: Record<string, string> = {}) =>
+  loadConfig({ NODE_ENV: 'test', SESSION_SECRET: TEST_SECRET, ...env });
+
+const servers: http.Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+});
+
+describe('listen', () => {
+  it('names the port and what to do when it is taken', async () => {
+    const holder = http.createServer();
+    servers.push(holder);
+    await listen(holder, 0, '127.0.0.1');
+    const address = holder.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const second = http.createServer();
+    servers.push(second);
+    await expect(listen(second, port, '127.0.0.1')).rejects.toThrow(
+      `Port ${port} is already in use on 127.0.0.1: stop the other process or set PORT.`,
+    );
+  });
+});
+
+describe('listen, on an address this machine does not have', () => {
+  it('passes the system error on', async () => {
+    const server = http.createServer();
+    servers.push(server);
+    await expect(listen(server, 0, '192.0.2.1')).rejects.toMatchObject({ code: 'EADDRNOTAVAIL' });
+  });
+});
+
+describe('waitForDatabase', () => {
+  it('opens SQLite at once', async () => {
+    const { logger, lines } = recordingLogger();
+    const db = await waitForDatabase(config({ DATABASE_URL: ':memory:' }), logger, Date.now() + 1000);
+    expect(await db.selectFrom('users').select('id').execute()).toEqual([]);
+    expect(lines).toEqual([]);
+    await db.destroy();
+  });
+
+  it('tries PostgreSQL again while it refuses, then gives up naming the host, never the password', async () => {
+    const { logger, lines } = recordingLogger();
+    const port = await freePort();
+    const settings = config({
+      DATABASE_URL: `postgres://shop:hunter2-secret@127.0.0.1:${port}/shop`,
+      STARTUP_RETRY_MS: '1000',
+    });
+    const failure = await waitForDatabase(settings, logger, Date.now() + 1000).catch((err: Error) => err);
+    expect(failure).toBeInstanceOf(Error);
+    const message = (failure as Error).message;
+    expect(message).toMatch(new RegExp(`^Gave up waiting for PostgreSQL at 127\\.0\\.0\\.1:${port} after 1000 ms`));
+    expect(message).toContain('Check DATABASE_URL, or raise STARTUP_RETRY_MS.');
+    const waits = lines.filter((l) => l.msg.startsWith('Waiting for PostgreSQL'));
+    expect(waits[0]?.msg).toMatch(/attempt 1 failed: .*; next try in 50 ms$/);
+    expect(waits.length).toBeGreaterThan(1);
+    expect(JSON.stringify(lines) + message).not.toContain('hunter2');
+  });
+});
+
+const postgres = await serviceAvailable('PostgreSQL', POSTGRES_URL, 'start-up check against PostgreSQL');
+
+describe.skipIf(!postgres)('waitForDatabase with PostgreSQL up', () => {
+  it('fails at once on a database that does not exist: no wait would fix it', async () => {
+    const { logger, lines } = recordingLogger();
+    const url = new URL(POSTGRES_URL);
+    url.pathname = '/no_such_database_for_startup';
+    const settings = config({ DATABASE_URL: url.toString(), STARTUP_RETRY_MS: '30000' });
+    await expect(waitForDatabase(settings, logger, Date.now() + 30_000)).rejects.toThrow(
+      /^Cannot open PostgreSQL at [^:]+:\d+: .*no_such_database_for_startup/,
+    );
+    expect(lines.filter((l) => l.msg.startsWith('Waiting for'))).toEqual([]);
+  });
+});
+
+describe('waitForRedis', () => {
+  it('gives up on a Redis that never answers, with a line per attempt', async () => {
+    const { logger, lines } = recordingLogger();
+    const url = `redis://127.0.0.1:${await freePort()}`;
+    await expect(waitForRedis(url, config({ STARTUP_RETRY_MS: '300' }), logger, Date.now() + 300)).rejects.toThrow(
+      /^Gave up waiting for Redis at 127\.0\.0\.1:\d+ after 300 ms .*Check REDIS_URL, or raise STARTUP_RETRY_MS\.$/,
+    );
+    expect(lines[0]?.msg).toMatch(
+      /^Waiting for Redis at 127\.0\.0\.1:\d+ \(attempt 1 failed: .*\); next try in 50 ms$/,
+    );
+  });
+});
+
+describe.skipIf(!toolAvailable('redis-server', redisServerInstalled()))('waitForRedis with a private Redis', () => {
+  let redis: PrivateRedis | undefined;
+  let client: RedisClientType | undefined;
+  afterEach(async () => {
+    client?.destroy();
+    await redis?.stop();
+  });
+
+  it('connects, logs an outage once, and says when Redis is back', async () => {
+    redis = await PrivateRedis.start();
+    const { logger, lines } = recordingLogger();
+    client = await waitForRedis(redis.url, config(), logger, Date.now() + 5000);
+    expect(await client.ping()).toBe('PONG');
+    await redis.kill();
+    // Down for a while: the first error is logged as an outage, the rest at debug level.
+    while (!lines.some((l) => l.msg.endsWith('still unavailable'))) await new Promise((r) => setTimeout(r, 20));
+    await redis.restart();
+    while (!lines.some((l) => l.msg.endsWith('is back'))) await new Promise((resolve) => setTimeout(resolve, 20));
+    const lost = lines.filter((l) => l.msg.startsWith('Lost Redis'));
+    expect(lost).toHaveLength(1);
+    expect(lost[0]?.level).toBe(50); // error
+    expect(lines.filter((l) => l.msg.endsWith('still unavailable')).every((l) => l.level === 20)).toBe(true); // debug
+    expect(lines.at(-1)?.msg).toBe(`Redis at 127.0.0.1:${redis.port} is back`);
+    expect(await client.ping()).toBe('PONG');
+  });
+});
