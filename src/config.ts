@@ -8,11 +8,8 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 const duration = (fallbackMs: number) => z.coerce.number().int().positive().default(fallbackMs);
-const flag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'on', 'off'])
-    .optional()
-    .transform((v) => (v === undefined ? fallback : ['true', '1', 'on'].includes(v)));
+/** true/false, 1/0, yes/no, on/off…; unset means "the default for this environment". */
+const flag = () => z.stringbool().optional();
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -38,7 +35,10 @@ const envSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   DATABASE_URL: z.string().default('data/shop.db'),
   CATALOG_FILE: z.string().default('data/products.json'),
-  SESSION_INSPECTOR: z.string().optional(),
+  SESSION_INSPECTOR: flag(),
+  SESSION_SAVE_UNINITIALIZED: flag(),
+  SESSION_TIMELINE_LENGTH: z.coerce.number().int().min(1).max(200).default(20),
+  AUTH_SEEN_GRANULARITY_MS: z.coerce.number().int().positive().optional(),
   TRUST_PROXY: z.string().optional(),
   LOCK_WAIT_MS: duration(10_000),
   LOCK_LEASE_MS: duration(15_000),
@@ -89,7 +89,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       cartTtlMs: e.GUEST_CART_TTL_MS,
       authIdleMs: e.AUTH_IDLE_MS,
       authAbsoluteMs: e.AUTH_ABSOLUTE_MS,
-      inspector: flag(!production).parse(e.SESSION_INSPECTOR),
+      /** Slides the idle auth timeout only once it has moved this far: not a session write per request. */
+      authSeenGranularityMs: e.AUTH_SEEN_GRANULARITY_MS ?? Math.min(MINUTE, e.AUTH_IDLE_MS / 10),
+      /** The inspector (GET /session) and the labs (GET /lab); on by default outside production. */
+      inspector: e.SESSION_INSPECTOR ?? !production,
+      /** The guided tour panel on every page: in development, with the inspector. */
+      tour: (e.SESSION_INSPECTOR ?? !production) && e.NODE_ENV === 'development',
+      /** Events kept on the inspector's timeline, newest last. */
+      timelineLength: e.SESSION_TIMELINE_LENGTH,
+      /** A teaching switch: false stores a session (and sets its cookie) only once it holds something. */
+      saveUninitialized: e.SESSION_SAVE_UNINITIALIZED ?? true,
     },
     lock: {
       /** How long a request waits for its session's lock before a 503 "busy". */

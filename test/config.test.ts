@@ -38,3 +38,71 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CART_MAX_PER_LINE: '0' })).toThrow(/CART_MAX_PER_LINE/);
   });
 });
+
+describe('loadConfig: switches', () => {
+  it('reads SESSION_INSPECTOR as a yes/no, on by default outside production', () => {
+    expect(loadConfig({ SESSION_INSPECTOR: 'yes' }).session.inspector).toBe(true);
+    expect(loadConfig({ SESSION_INSPECTOR: 'off' }).session.inspector).toBe(false);
+    expect(
+      loadConfig({ NODE_ENV: 'production', SESSION_SECRET: long, SESSION_INSPECTOR: 'on' }).session.inspector,
+    ).toBe(true);
+  });
+
+  it('refuses a SESSION_INSPECTOR that is not a yes or a no, naming the variable', () => {
+    expect(() => loadConfig({ SESSION_INSPECTOR: 'maybe' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SESSION_INSPECTOR: 'maybe' })).toThrow(/^Invalid environment:\n {2}SESSION_INSPECTOR: /);
+  });
+
+  it('saves uninitialized sessions unless SESSION_SAVE_UNINITIALIZED says otherwise', () => {
+    expect(loadConfig({}).session.saveUninitialized).toBe(true);
+    expect(loadConfig({ SESSION_SAVE_UNINITIALIZED: 'false' }).session.saveUninitialized).toBe(false);
+    expect(() => loadConfig({ SESSION_SAVE_UNINITIALIZED: 'sometimes' })).toThrow(/SESSION_SAVE_UNINITIALIZED/);
+  });
+
+  it('shows the guided tour in development only, and only with the inspector', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).session.tour).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development', SESSION_INSPECTOR: 'no' }).session.tour).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).session.tour).toBe(false);
+  });
+});
+
+describe('loadConfig: named settings', () => {
+  it('slides the idle login timeout in steps of a tenth of it, at most a minute, unless told', () => {
+    expect(loadConfig({}).session.authSeenGranularityMs).toBe(60_000);
+    expect(loadConfig({ AUTH_IDLE_MS: '100000' }).session.authSeenGranularityMs).toBe(10_000);
+    expect(loadConfig({ AUTH_SEEN_GRANULARITY_MS: '5000' }).session.authSeenGranularityMs).toBe(5000);
+  });
+
+  it('keeps 20 timeline events unless SESSION_TIMELINE_LENGTH says otherwise', () => {
+    expect(loadConfig({}).session.timelineLength).toBe(20);
+    expect(loadConfig({ SESSION_TIMELINE_LENGTH: '5' }).session.timelineLength).toBe(5);
+    expect(() => loadConfig({ SESSION_TIMELINE_LENGTH: '0' })).toThrow(/SESSION_TIMELINE_LENGTH/);
+  });
+
+  it('has the lock, pool and shutdown settings in one place', () => {
+    const config = loadConfig({
+      LOCK_WAIT_MS: '500',
+      LOCK_LEASE_MS: '900',
+      DATABASE_POOL_MAX: '3',
+      SHUTDOWN_DRAIN_MS: '700',
+    });
+    expect(config.lock).toEqual({ waitMs: 500, leaseMs: 900 });
+    expect(config.databasePoolMax).toBe(3);
+    expect(config.timeouts.shutdownDrainMs).toBe(700);
+  });
+});
+
+describe('loadConfig: TRUST_PROXY', () => {
+  it.each([
+    [undefined, undefined],
+    ['0', 0],
+    ['2', 2],
+    ['true', true],
+    ['false', false],
+    ['loopback', 'loopback'],
+    ['loopback, 10.0.0.0/8', 'loopback, 10.0.0.0/8'],
+  ])('reads %s as %s', (raw, expected) => {
+    const env = raw === undefined ? {} : { TRUST_PROXY: raw };
+    expect(loadConfig(env).trustProxy).toBe(expected);
+  });
+});

@@ -1,25 +1,36 @@
-// The session inspector: what this shopper's session holds right now and what
-// the last steps did to it. On by default in development (SESSION_INSPECTOR).
-import { type Request, type Response, Router } from 'express';
+// The session inspector: what this shopper's session holds right now, what it takes
+// in the store, its cookie part by part, and what the last requests did to it. On by
+// default in development (SESSION_INSPECTOR); the labs (routes/lab.ts) come with it.
+import type { Request, Response } from 'express';
+import { Router } from 'express';
+import type { SessionData, Store } from 'express-session';
 import type { Services } from '../services.js';
-import { shortId } from '../session/sign-in.js';
+import { shortId } from '../session/session-id.js';
+import { sessionCookie, storeLogOf } from '../session/setup.js';
+import { redacted, requestViews, storedEntryView, timelineViews } from '../web/inspector-view.js';
 import { wantsJson } from '../web/negotiate.js';
 import { renderPage } from '../web/render.js';
+import { cookieFacts, setCookieView } from '../web/set-cookie-view.js';
 
-export function inspectorRoutes({ sessionStoreName }: Services) {
+export function inspectorRoutes({ config, sessionStore, sessionStoreName }: Services) {
+  const log = storeLogOf(sessionStore);
   return Router().get('/session', inspectSession);
 
   // GET /session — the inspector (the CSRF and checkout tokens are redacted)
-  function inspectSession(req: Request, res: Response) {
+  async function inspectSession(req: Request, res: Response) {
     const session = req.shopSession;
-    const data = session.snapshot();
+    const data = redacted(session.raw);
     const report = {
       sessionId: shortId(session.id),
-      cookie: session.cookie,
       store: sessionStoreName,
-      sizeBytes: Buffer.byteLength(JSON.stringify(data)),
+      // What the store holds for this ID as this request began: not yet this request's own write.
+      stored: storedEntryView(await readEntry(sessionStore, session.id)),
+      cookie: cookieFacts(session.raw.cookie),
+      setCookie: setCookieView(sessionCookie(config).name, session.id, session.raw.cookie),
+      saveUninitialized: config.session.saveUninitialized,
       data,
       timeline: session.timeline,
+      requests: requestViews(log?.recent(session.id) ?? [], config.session.saveUninitialized),
     };
     if (wantsJson(req)) {
       res.json(report);
@@ -29,10 +40,11 @@ export function inspectorRoutes({ sessionStoreName }: Services) {
       title: 'Session inspector — Session Shop',
       ...report,
       dataJson: JSON.stringify(data, null, 2),
-      cookieJson: JSON.stringify(report.cookie, null, 2),
-      timeline: [...report.timeline]
-        .reverse()
-        .map((e) => ({ ...e, detailJson: e.detail ? JSON.stringify(e.detail) : '' })),
+      timeline: timelineViews(report.timeline),
     });
   }
+}
+
+function readEntry(store: Store, id: string): Promise<SessionData | null | undefined> {
+  return new Promise((resolve, reject) => store.get(id, (err, entry) => (err ? reject(err) : resolve(entry))));
 }

@@ -1,6 +1,9 @@
 // Session lifecycle as promises: regenerate on every change of identity (login,
 // logout, auth expiry) so a session ID seen before never grants more later.
-import type { Request } from 'express';
+import type { CookieOptions, Request, Response } from 'express';
+import type { Store } from 'express-session';
+import { shortId } from './session-id.js';
+import { userChange } from './timeline.js';
 
 export function regenerateSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
@@ -16,4 +19,33 @@ export function saveSession(req: Request): Promise<void> {
 
 export function destroySession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+}
+
+/** The session cookie as session/setup.ts sets it. */
+export type SessionCookie = { name: string; options: CookieOptions };
+
+/**
+ * Logging out: the stored session is destroyed, so its ID is worth nothing from now
+ * on, and the cookie is cleared — with the attributes it was set with, or browsers
+ * keep it. The saved cart waits in the database for the next login.
+ * While the inspector keeps a timeline, a new anonymous session starts at once instead
+ * of the cookie being cleared: its timeline opens with `logout` and the old ID (the
+ * member's own timeline stays behind), and its cookie replaces the old one.
+ */
+export async function logout(req: Request, res: Response, cookie: SessionCookie): Promise<void> {
+  const previous = req.shopSession;
+  const keepsTimeline = previous.keepsTimeline;
+  const previousId = previous.id;
+  const username = previous.user?.username;
+  await destroySession(req);
+  const store: Store & { generate?: (req: Request) => void } = req.sessionStore;
+  if (!keepsTimeline || store.generate === undefined) {
+    res.clearCookie(cookie.name, cookie.options);
+    return;
+  }
+  // What regenerate() does, but only once the destroy has succeeded: a refused destroy
+  // leaves no half-made session behind to be given a cookie.
+  store.generate(req);
+  req.shopSession.begin('logout: a new, anonymous session');
+  req.shopSession.record('logout', { previousSession: shortId(previousId) }, userChange(username, undefined));
 }

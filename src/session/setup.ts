@@ -1,26 +1,47 @@
-// express-session configured as the README's "The options, against the code"
-// section explains it, plus the store it writes to.
+// express-session configured, each option with the reason for its value, plus the
+// store it writes to and the session cookie's name and attributes, which logout
+// (session/lifecycle.ts) must repeat to clear the cookie.
 
 import { RedisStore } from 'connect-redis';
-import type { RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session, { type Store } from 'express-session';
 import createMemoryStore from 'memorystore';
 import type { RedisClientType } from 'redis';
 import type { Config } from '../config.js';
 import { GuardedStore } from './guarded-store.js';
+import type { AuthPolicy } from './middleware.js';
+import { requestSessionId } from './session-id.js';
+import type { SessionPolicy } from './state.js';
+import { RecordingStore, StoreLog } from './store-log.js';
 import { TieredStore } from './tiered-store.js';
 
 const MemoryStore = createMemoryStore(session);
 
 export type SessionStoreInfo = { store: Store; name: 'memorystore' | 'redis' };
 
+// The store-call log of each store built while the inspector is on (session/store-log.ts).
+const logs = new WeakMap<Store, StoreLog>();
+
+/** The log of what requests wrote to `store`; undefined while the inspector is off. */
+export const storeLogOf = (store: Store): StoreLog | undefined => logs.get(store);
+
 /** memorystore by default; Redis when several processes must share sessions. */
 export function createSessionStore(config: Config, redis?: RedisClientType): SessionStoreInfo {
-  if (redis) {
-    // TTLs come from each session's cookie.maxAge (see ShopSession.refreshLifetime).
-    const store = new RedisStore({ client: redis, prefix: 'shop:sess:' });
-    return { store: new GuardedStore(store, config.timeouts.storeMs), name: 'redis' };
-  }
+  const log = config.session.inspector ? new StoreLog() : undefined;
+  // Inside the guard: a write the guard skips (session/guarded-store.ts) never happened.
+  const recorded = (store: Store) => (log ? new RecordingStore(store, log) : store);
+  const info = redis ? redisStore(config, redis, recorded) : memoryStore(config, recorded);
+  if (log) logs.set(info.store, log);
+  return info;
+}
+
+function redisStore(config: Config, redis: RedisClientType, recorded: (s: Store) => Store): SessionStoreInfo {
+  // TTLs come from each session's cookie.maxAge (see ShopSession.refreshLifetime).
+  const store = new RedisStore({ client: redis, prefix: 'shop:sess:' });
+  return { store: new GuardedStore(recorded(store), config.timeouts.storeMs), name: 'redis' };
+}
+
+function memoryStore(config: Config, recorded: (s: Store) => Store): SessionStoreInfo {
   // Two LRU-bounded tiers (see tiered-store.ts): a flood of cookieless clients fills
   // and evicts only the `empty` tier, never a session holding a cart or a user.
   // Without checkPeriod memorystore never drops expired sessions.
@@ -29,24 +50,74 @@ export function createSessionStore(config: Config, redis?: RedisClientType): Ses
     empty: new MemoryStore({ checkPeriod, max: config.session.emptyStoreMax }),
     kept: new MemoryStore({ checkPeriod, max: config.session.storeMax }),
   };
-  return { store: new GuardedStore(new TieredStore(tiers)), name: 'memorystore' };
+  return { store: new GuardedStore(recorded(new TieredStore(tiers))), name: 'memorystore' };
 }
 
-export function sessionMiddleware(config: Config, store: Store): RequestHandler {
-  return session({
-    store,
+/** The session cookie's name and attributes: set with these, cleared with the same. */
+export function sessionCookie(config: Config) {
+  return {
     name: config.session.cookieName, // not the default connect.sid: don't advertise the stack
-    secret: config.session.secrets, // first signs; the rest still verify (rotation)
-    saveUninitialized: true, // every visitor gets a session, so a guest can fill a cart
-    resave: false, // write only when the session changed; the lock makes that safe
-    rolling: true, // every response renews the cookie: lifetimes are idle timeouts
-    unset: 'destroy',
-    cookie: {
+    options: {
       httpOnly: true, // page scripts cannot read the session ID
       sameSite: 'lax', // not sent on cross-site POSTs: a first line against CSRF
       secure: config.session.secureCookie, // HTTPS only in production (with trust proxy)
-      maxAge: config.session.emptyTtlMs, // raised for carts and users, see ShopSession
       path: '/',
     },
+  } as const;
+}
+
+export function sessionMiddleware(config: Config, store: Store): RequestHandler {
+  const cookie = sessionCookie(config);
+  const handler = session({
+    store,
+    name: cookie.name,
+    secret: config.session.secrets, // first signs; the rest still verify (rotation)
+    // true: every visitor's session is stored at once. false (a teaching switch): only
+    // once something is put in it — a cart line, a login, or a form's CSRF token.
+    saveUninitialized: config.session.saveUninitialized,
+    resave: false, // write only when the session changed; the lock makes that safe
+    rolling: true, // every response renews the cookie: lifetimes are idle timeouts
+    unset: 'destroy',
+    cookie: { ...cookie.options, maxAge: config.session.emptyTtlMs }, // raised for carts and users, see ShopSession
   });
+  const log = storeLogOf(store);
+  if (log === undefined) return handler;
+  const trace = traceRequest(log, (req) => requestSessionId(req, cookie.name, config.session.secrets));
+  return (req, res, next) => handler(req, res, (err?: unknown) => (err ? next(err) : trace(req, res, next)));
+}
+
+/** Notes, once the answer is out, which store writes the request made (inspector only). */
+function traceRequest(log: StoreLog, cookieId: (req: Request) => string | undefined) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const loadedId = req.sessionID;
+    const arrivedNew = cookieId(req) !== loadedId;
+    res.once('finish', () => {
+      const finalId = req.sessionID;
+      const regenerated = finalId !== loadedId;
+      const ops = regenerated ? [...log.take(loadedId), ...log.take(finalId)] : log.take(loadedId);
+      const at = new Date().toISOString();
+      const path = req.originalUrl.split('?')[0] ?? '/';
+      log.add(finalId, { at, method: req.method, path, ops, arrivedNew, regenerated });
+    });
+    next();
+  };
+}
+
+/** What ShopSession needs from the configuration. */
+export function sessionPolicy(config: Config): SessionPolicy {
+  return {
+    emptyTtlMs: config.session.emptyTtlMs,
+    cartTtlMs: config.session.cartTtlMs,
+    timeline: config.session.inspector,
+    timelineLength: config.session.timelineLength,
+    saveUninitialized: config.session.saveUninitialized,
+  };
+}
+
+export function authPolicy(config: Config): AuthPolicy {
+  return {
+    idleMs: config.session.authIdleMs,
+    absoluteMs: config.session.authAbsoluteMs,
+    seenGranularityMs: config.session.authSeenGranularityMs,
+  };
 }

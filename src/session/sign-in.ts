@@ -12,7 +12,7 @@ import { emptyCart } from '../cart/types.js';
 import type { Config } from '../config.js';
 import type { CartState } from './cart-state.js';
 import { regenerateSession } from './lifecycle.js';
-import { sameInConstantTime } from './session-id.js';
+import { sameInConstantTime, shortId } from './session-id.js';
 import type { CarriedState } from './state.js';
 
 type Deps = {
@@ -20,6 +20,8 @@ type Deps = {
   savedCarts: SavedCartRepository;
   users: UserRepository;
   config: { session: Pick<Config['session'], 'secrets'> };
+  /** The clock the login timeouts run on (services.ts). */
+  now: () => number;
 };
 
 export async function signIn(req: Request, user: User, deps: Deps): Promise<MergeReport> {
@@ -32,7 +34,7 @@ export async function signIn(req: Request, user: User, deps: Deps): Promise<Merg
   const session = req.shopSession;
   const prefs = { ...user.prefs, ...guest.prefs }; // what the guest chose just now wins
   session.restore({ ...guest, cart: emptyCart(), prefs, cartOwner: undefined });
-  session.signIn(user, cartOwnerTag(user.id, secrets));
+  session.signIn(user, cartOwnerTag(user.id, secrets), deps.now());
   session.record('login', {
     username: user.username,
     previousSession: shortId(previousId),
@@ -89,6 +91,3 @@ const hmac = (secret: string, userId: string) =>
  * kept cart is some account's, so nobody's login merges it; the saved cart is loaded instead.
  */
 export const UNKNOWN_CART_OWNER = 'unknown-account';
-
-/** Enough of a session ID to tell two apart, not enough to use one. */
-export const shortId = (id: string): string => `${id.slice(0, 6)}…`;

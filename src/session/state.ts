@@ -1,11 +1,13 @@
 // The one module that owns every session key. Routes never touch req.session:
-// they ask req.shopSession for the cart, the preferences, the user… and every
-// change is recorded on the inspector's timeline and sets the session's lifetime.
+// they ask req.shopSession for the cart, the preferences, the user… Changes of the
+// cart, the preferences and the user set the session's lifetime and, while the
+// inspector is on, go on its timeline with what they changed (session/timeline.ts).
 import type { Request } from 'express';
 import type { Cart } from '../cart/types.js';
 import { emptyCart } from '../cart/types.js';
-import type { FlashMessage, Prefs, SessionUser, TimelineEvent } from './data.js';
+import type { Change, FlashMessage, Prefs, SessionUser, TimelineEvent } from './data.js';
 import { DEFAULT_PREFS, worthKeeping } from './data.js';
+import { appended, cartChanges, prefChanges, userChange } from './timeline.js';
 
 export type SessionPolicy = {
   /** Lifetime of a session that holds nothing worth keeping. */
@@ -14,10 +16,13 @@ export type SessionPolicy = {
   cartTtlMs: number;
   /** Keep a timeline of events for the session inspector. */
   timeline: boolean;
+  /** Events kept on the timeline. */
+  timelineLength: number;
+  /** express-session's saveUninitialized: every new session is stored, even empty. */
+  saveUninitialized: boolean;
 };
 
 const RECENTLY_VIEWED = 5;
-const TIMELINE_LENGTH = 20;
 
 /** What survives a regeneration (login, auth expiry): read it before regenerate() wipes the session. */
 export type CarriedState = {
@@ -40,14 +45,22 @@ export class ShopSession {
     return this.req.session;
   }
 
+  // Changes made without an event of their own (a sign-in), put on the next one.
+  private unrecorded: Change[] | undefined;
+
   get id(): string {
     return this.req.sessionID;
   }
 
-  /** Called once per new session: starts the absolute clock. */
-  start(now = Date.now(), detail?: Record<string, unknown>): void {
-    this.data.createdAt = now;
-    this.record('created', detail);
+  /**
+   * Opens the timeline with `created` and why the session came to be stored: once per
+   * session, while the timeline is kept. It writes to the session, so it comes with the
+   * first thing actually stored, or on the first request when saveUninitialized stores
+   * every session anyway (session/middleware.ts).
+   */
+  begin(reason: string): void {
+    if (!this.policy.timeline || this.data.timeline !== undefined) return;
+    this.data.timeline = [{ at: new Date().toISOString(), event: 'created', detail: { reason } }];
   }
 
   carryOver(): CarriedState {
@@ -61,22 +74,14 @@ export class ShopSession {
   }
 
   /** Puts carried state into a freshly regenerated session; the caller records why. */
-  restore(carried: CarriedState, now = Date.now()): void {
-    this.data.createdAt = now;
-    if (this.policy.timeline && carried.timeline.length > 0) this.data.timeline = carried.timeline;
+  restore(carried: CarriedState): void {
+    // Even empty: the session goes on (a regenerated one), so no `created` opens its timeline.
+    if (this.policy.timeline) this.data.timeline = carried.timeline;
     if (Object.keys(carried.prefs).length > 0) this.data.prefs = carried.prefs;
     if (carried.guestOrderIds.length > 0) this.data.guestOrderIds = carried.guestOrderIds;
     if (carried.cart.lines.length > 0) this.data.cart = carried.cart;
     if (carried.cart.lines.length > 0 && carried.cartOwner) this.data.cartOwner = carried.cartOwner;
     this.refreshLifetime();
-  }
-
-  get isStarted(): boolean {
-    return this.data.createdAt !== undefined;
-  }
-
-  get createdAt(): number | undefined {
-    return this.data.createdAt;
   }
 
   get cart(): Cart {
@@ -85,6 +90,7 @@ export class ShopSession {
 
   /** Stores the cart and records why; a session with a cart lives longer. */
   setCart(cart: Cart, event: string, detail?: Record<string, unknown>): void {
+    const changed = this.policy.timeline ? cartChanges(this.data.cart, cart) : [];
     if (cart.lines.length === 0) {
       delete this.data.cart;
       // While logged in the owner tag stays: whatever goes into the cart next is the
@@ -92,7 +98,7 @@ export class ShopSession {
       if (this.data.user === undefined) delete this.data.cartOwner;
     } else this.data.cart = cart;
     this.refreshLifetime();
-    this.record(event, detail);
+    this.record(event, detail, changed);
   }
 
   get prefs(): Prefs {
@@ -105,8 +111,10 @@ export class ShopSession {
   }
 
   setPrefs(changes: Partial<Prefs>): void {
+    const changed = this.policy.timeline ? prefChanges(this.prefs, changes) : [];
     this.data.prefs = { ...this.data.prefs, ...changes };
-    this.record('preferences', changes);
+    this.refreshLifetime(); // chosen preferences live as long as a cart (see worthKeeping)
+    this.record('preferences', changes, changed);
   }
 
   get recentlyViewed(): string[] {
@@ -115,6 +123,7 @@ export class ShopSession {
 
   /** Most recent first, each product once. Not on the timeline: it would drown the rest. */
   viewed(productId: string): void {
+    this.begin('a product page remembered what you viewed');
     const rest = this.recentlyViewed.filter((id) => id !== productId);
     this.data.recentlyViewed = [productId, ...rest].slice(0, RECENTLY_VIEWED);
   }
@@ -129,6 +138,7 @@ export class ShopSession {
    * which is what the next login must know should this one expire.
    */
   signIn(user: { id: string; username: string }, cartOwner: string, now = Date.now()): void {
+    if (this.policy.timeline) this.unrecorded = userChange(this.data.user?.username, user.username);
     this.data.user = { id: user.id, username: user.username, authenticatedAt: now, lastSeenAt: now };
     this.data.cartOwner = cartOwner;
     this.refreshLifetime();
@@ -159,6 +169,7 @@ export class ShopSession {
   }
 
   set csrfToken(token: string | null | undefined) {
+    if (token) this.begin('a form on the page needed a CSRF token, which lives in the session');
     if (token) this.data.csrfToken = token;
     else delete this.data.csrfToken;
   }
@@ -180,41 +191,36 @@ export class ShopSession {
     else delete this.data.checkoutToken;
   }
 
+  /** True while the inspector is on and this session's events are recorded. */
+  get keepsTimeline(): boolean {
+    return this.policy.timeline;
+  }
+
   get timeline(): TimelineEvent[] {
     return this.data.timeline ?? [];
   }
 
-  /** Adds an event to the inspector's timeline (kept only while the inspector is on). */
-  record(event: string, detail?: Record<string, unknown>): void {
-    if (!this.policy.timeline) return;
-    const entry: TimelineEvent = { at: new Date().toISOString(), event, ...(detail ? { detail } : {}) };
-    this.data.timeline = [...this.timeline, entry].slice(-TIMELINE_LENGTH);
-  }
-
-  /** The cookie's attributes as express-session will send them. */
-  get cookie() {
-    const c = this.data.cookie;
-    return {
-      expires: c.expires instanceof Date ? c.expires.toISOString() : null,
-      maxAgeMs: c.maxAge ?? null,
-      httpOnly: c.httpOnly ?? false,
-      secure: c.secure ?? false,
-      sameSite: c.sameSite ?? null,
-      path: c.path ?? '/',
-    };
+  /** The whole session as stored, cookie and timeline included: for the inspector only. */
+  get raw(): Readonly<Request['session']> {
+    return this.data;
   }
 
   /**
-   * What the inspector shows: everything stored, with the secrets redacted. The cart
-   * owner's tag too: opaque as it is, it would let the next person at this browser
-   * tell whether two kept carts belonged to the same member.
+   * Adds an event to the inspector's timeline (kept only while the inspector is on),
+   * with what it changed. The first one opens the timeline with `created`.
    */
-  snapshot(): Record<string, unknown> {
-    const { cookie: _cookie, timeline: _timeline, ...data } = this.data;
-    if ('csrfToken' in data) data.csrfToken = '[redacted]';
-    if ('checkoutToken' in data) data.checkoutToken = '[redacted]';
-    if ('cartOwner' in data) data.cartOwner = '[redacted]';
-    return data;
+  record(event: string, detail?: Record<string, unknown>, changed: Change[] = []): void {
+    if (!this.policy.timeline) return;
+    this.begin('its first change');
+    const all = [...(this.unrecorded ?? []), ...changed];
+    this.unrecorded = undefined;
+    const entry: TimelineEvent = {
+      at: new Date().toISOString(),
+      event,
+      ...(detail ? { detail } : {}),
+      ...(all.length > 0 ? { changed: all } : {}),
+    };
+    this.data.timeline = appended(this.timeline, entry, this.policy.timelineLength);
   }
 
   /**

@@ -21,6 +21,8 @@ export type ShopOptions = {
   demoAccounts?: boolean;
   /** Where the app logs; silent unless a test reads the log. */
   logger?: Logger;
+  /** The app's clock (test/helpers/clock.ts): login timeouts pass without waiting. */
+  now?: () => number;
 };
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
@@ -29,7 +31,7 @@ export async function makeShop(options: ShopOptions = {}) {
   const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: TEST_SECRET, ...options.env });
   const catalog = new Catalog(options.products ?? loadProducts('data/products.json'));
   const db = options.db ?? (await openDatabase(options.databaseUrl ?? ':memory:'));
-  const services = await createServices(config, catalog, db, options.redis);
+  const services = await createServices(config, catalog, db, options.redis, options.now);
   if (options.demoAccounts !== false) await seedDemoAccounts(services.users);
   const app = createApp(services, options.logger ?? pino({ level: 'silent' }));
   return { app, services, config, catalog, db };

@@ -1,0 +1,86 @@
+// The guided tour (development, with the inspector): a panel on every page saying
+// which of seven steps the learner is on, what to do next, and what the last event
+// changed in their session. Worked out from the session's timeline and the pages
+// this session ID visited (session/store-log.ts): nothing is stored for it.
+import type { NextFunction, Request, Response } from 'express';
+import type { StoreLog } from '../session/store-log.js';
+import { describeChange } from '../session/timeline.js';
+
+type Step = { text: string; href: string; done: (facts: Facts) => boolean };
+type Facts = { events: Set<string>; viewed: boolean; visited: Set<string> };
+
+const STEPS: Step[] = [
+  {
+    text: 'Open a product page.',
+    href: '/',
+    done: (f) => f.viewed || [...f.visited].some((p) => p.startsWith('/products/')),
+  },
+  {
+    text: 'Add a product to your cart: the cart lives in your session.',
+    href: '/',
+    done: (f) => f.events.has('cart.add'),
+  },
+  {
+    text: 'Open the session inspector to see what the server keeps for you.',
+    href: '/session',
+    done: (f) => f.visited.has('/session'),
+  },
+  {
+    text: 'Log in (a demo account will do): your guest cart merges into the saved one.',
+    href: '/login',
+    done: (f) => f.events.has('login'),
+  },
+  {
+    text: 'Open the inspector again: the login gave your session a new ID.',
+    href: '/session',
+    // The login regenerated the ID, so a visit logged under this ID came after it.
+    done: (f) => f.events.has('login') && f.visited.has('/session'),
+  },
+  {
+    text: 'Log out: the session is destroyed and a new one begins.',
+    href: '/logout',
+    done: (f) => f.events.has('logout'),
+  },
+  {
+    text: 'Run the labs: replay an old session ID, and watch a lost update.',
+    href: '/lab',
+    done: (f) => [...f.visited].some((p) => p.startsWith('/lab')),
+  },
+];
+
+export type TourView = { step: number; of: number; text: string; href: string; complete: boolean; lastChange: string };
+
+export function tourView(facts: Facts, lastChange: string): TourView {
+  // Steps 1–6 in order, but a learner who logs in before opening the inspector has
+  // done what came before: the furthest of them done counts. The labs come last.
+  const last = STEPS.length - 1;
+  let done = 0;
+  for (let i = 0; i < last; i++) if (STEPS[i]?.done(facts)) done = i + 1;
+  if (done === last && STEPS[last]?.done(facts)) done = STEPS.length;
+  const next = STEPS[done];
+  return {
+    step: Math.min(done + 1, STEPS.length),
+    of: STEPS.length,
+    text: next?.text ?? 'Tour complete: every session mechanism, seen at work.',
+    href: next?.href ?? '/session',
+    complete: next === undefined,
+    lastChange,
+  };
+}
+
+/** Sets res.locals.tour for the layout's tour panel (views/partials/tour.hbs). */
+export function tourPanel(log: StoreLog | undefined) {
+  return function tour(req: Request, res: Response, next: NextFunction) {
+    const session = req.shopSession;
+    const timeline = session.timeline;
+    const visited = new Set((log?.recent(session.id) ?? []).map((t) => t.path));
+    visited.add(req.path);
+    const facts = { events: new Set(timeline.map((e) => e.event)), viewed: session.recentlyViewed.length > 0, visited };
+    const last = timeline.at(-1);
+    const lastChange = last
+      ? `${last.event}${last.changed?.length ? `: ${last.changed.map(describeChange).join(', ')}` : ''}`
+      : 'Nothing yet.';
+    res.locals.tour = tourView(facts, lastChange);
+    next();
+  };
+}
