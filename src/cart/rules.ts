@@ -9,6 +9,8 @@ export class CartRefusal extends Error {
   constructor(
     readonly reason: RefusalReason,
     message: string,
+    /** For a refused quantity: how many are in the cart already and how many more would fit. */
+    readonly fit?: { inCart: number; room: number },
   ) {
     super(message);
   }
@@ -19,31 +21,36 @@ type Context = { limits: CartLimits; availability: Availability };
 /** Adds `quantity` more of a product (a new line, or on top of the existing one). */
 export function addItem(cart: Cart, productId: string, quantity: number, ctx: Context): Cart {
   const current = quantityOf(cart, productId);
-  if (current === 0 && cart.lines.length >= ctx.limits.maxLines) {
-    throw new CartRefusal('cart-full', `Your cart already holds ${ctx.limits.maxLines} different products`);
-  }
-  return setItem(cart, productId, current + quantity, ctx);
+  checkLine(cart, productId, current + quantity, ctx);
+  return withLine(cart, productId, current + quantity);
 }
 
 /** Sets a line to exactly `quantity`; 0 removes it. */
 export function setItem(cart: Cart, productId: string, quantity: number, ctx: Context): Cart {
   if (quantity === 0) return removeItem(cart, productId);
-  checkQuantity(productId, quantity, ctx);
-  const exists = cart.lines.some((l) => l.productId === productId);
-  if (!exists && cart.lines.length >= ctx.limits.maxLines) {
-    throw new CartRefusal('cart-full', `Your cart already holds ${ctx.limits.maxLines} different products`);
-  }
-  const lines = exists
-    ? cart.lines.map((l) => (l.productId === productId ? { productId, quantity } : l))
-    : [...cart.lines, { productId, quantity }];
-  return { lines };
+  checkLine(cart, productId, quantity, ctx);
+  return withLine(cart, productId, quantity);
 }
 
 export function removeItem(cart: Cart, productId: string): Cart {
   return { lines: cart.lines.filter((l) => l.productId !== productId) };
 }
 
-function checkQuantity(productId: string, quantity: number, { limits, availability }: Context) {
+function withLine(cart: Cart, productId: string, quantity: number): Cart {
+  const exists = cart.lines.some((l) => l.productId === productId);
+  const lines = exists
+    ? cart.lines.map((l) => (l.productId === productId ? { productId, quantity } : l))
+    : [...cart.lines, { productId, quantity }];
+  return { lines };
+}
+
+/**
+ * The one check both adding and setting go through, in one order, so the two
+ * always give the same answer: does the product exist, is any left, is there
+ * room for a new line, then the per-line cap and the stock.
+ */
+function checkLine(cart: Cart, productId: string, quantity: number, { limits, availability }: Context) {
+  const current = quantityOf(cart, productId);
   const product = availability(productId);
   if (product === undefined) {
     throw new CartRefusal('unknown-product', `No product with id "${productId}"`);
@@ -51,10 +58,14 @@ function checkQuantity(productId: string, quantity: number, { limits, availabili
   if (product.stock === 0) {
     throw new CartRefusal('out-of-stock', 'Sorry, this product is sold out');
   }
+  if (current === 0 && cart.lines.length >= limits.maxLines) {
+    throw new CartRefusal('cart-full', `Your cart already holds ${limits.maxLines} different products`);
+  }
+  const fit = { inCart: current, room: Math.max(0, Math.min(limits.maxPerLine, product.stock) - current) };
   if (quantity > limits.maxPerLine) {
-    throw new CartRefusal('over-line-limit', `At most ${limits.maxPerLine} of one product per order`);
+    throw new CartRefusal('over-line-limit', `At most ${limits.maxPerLine} of one product per order`, fit);
   }
   if (quantity > product.stock) {
-    throw new CartRefusal('over-stock', `Only ${product.stock} left in stock`);
+    throw new CartRefusal('over-stock', `Only ${product.stock} left in stock`, fit);
   }
 }

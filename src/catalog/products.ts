@@ -3,8 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
+/** What a product id looks like: the catalog file and every request naming a product check it. */
+export const PRODUCT_ID = /^[\w-]{1,40}$/;
+
 export const productSchema = z.strictObject({
-  id: z.string().regex(/^[\w-]{1,40}$/, 'must be 1–40 letters, digits, - or _'),
+  id: z.string().regex(PRODUCT_ID, 'must be 1–40 letters, digits, - or _'),
   slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase words joined by -'),
   name: z.string().min(1).max(120),
   description: z.string().min(1).max(1000),

@@ -1,18 +1,13 @@
 // Orders: written in one transaction with the stock decrement, so stock is never
 // oversold, and keyed by a one-time checkout token, so a retry never orders twice.
-import { randomBytes } from 'node:crypto';
 import { isUniqueViolation, retryOnConflict } from '../db/conflicts.js';
 import type { Db } from '../db/connect.js';
+import type { Contact } from './contact.js';
+import { newOrderId } from './order-number.js';
+import { countOrdersOfUser, findOrder, lastContactOfUser, ordersOfUser } from './order-reads.js';
 import { totalsFor } from './totals.js';
 
-export type Contact = {
-  name: string;
-  email: string;
-  address: string;
-  city: string;
-  postalCode: string;
-  country: string;
-};
+export type { Contact } from './contact.js';
 export type OrderLine = {
   productId: string;
   name: string;
@@ -46,7 +41,11 @@ export class OutOfStockError extends Error {
 }
 
 export class OrderRepository {
-  constructor(private readonly db: Db) {}
+  /** `now` is the clock orders are stamped with; tests pass their own to place orders in one instant. */
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   /** Places the order, or returns the one already placed with this token. */
   async place(input: PlaceOrder): Promise<{ order: Order; created: boolean }> {
@@ -59,7 +58,8 @@ export class OrderRepository {
       return await retryOnConflict(() => this.placeOnce(input));
     } catch (err) {
       // Two transactions with one token racing (PostgreSQL): the unique index lets one
-      // win; the other finds its order once it has rolled back. Anything else is news.
+      // win; the other finds its order once it has rolled back. Only that error is
+      // looked into: anything else, or a unique violation with no winner, is news.
       if (!isUniqueViolation(err)) throw err;
       const winner = await this.findByToken(input.checkoutToken);
       if (winner) return { order: winner, created: false };
@@ -82,12 +82,12 @@ export class OrderRepository {
       const lines = input.lines.map((l) => ({ ...l, lineTotalCents: l.unitPriceCents * l.quantity }));
       const totals = totalsFor(lines.reduce((sum, l) => sum + l.lineTotalCents, 0));
       const order: Order = {
-        id: randomBytes(8).toString('base64url'),
+        id: newOrderId(),
         userId: input.userId,
         contact: input.contact,
         lines,
         ...totals,
-        createdAt: new Date().toISOString(),
+        createdAt: this.now().toISOString(),
       };
       await trx
         .insertInto('orders')
@@ -125,38 +125,8 @@ export class OrderRepository {
     });
   }
 
-  async find(id: string, db: Db = this.db): Promise<Order | undefined> {
-    const row = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) return undefined;
-    const lines = await db
-      .selectFrom('order_lines')
-      .selectAll()
-      .where('order_id', '=', id)
-      .orderBy('position')
-      .execute();
-    return {
-      id: row.id,
-      userId: row.user_id,
-      contact: {
-        name: row.name,
-        email: row.email,
-        address: row.address,
-        city: row.city,
-        postalCode: row.postal_code,
-        country: row.country,
-      },
-      lines: lines.map((l) => ({
-        productId: l.product_id,
-        name: l.name,
-        unitPriceCents: l.unit_price_cents,
-        quantity: l.quantity,
-        lineTotalCents: l.line_total_cents,
-      })),
-      subtotalCents: row.subtotal_cents,
-      shippingCents: row.shipping_cents,
-      totalCents: row.total_cents,
-      createdAt: row.created_at,
-    };
+  find(id: string, db: Db = this.db): Promise<Order | undefined> {
+    return findOrder(db, id);
   }
 
   async findByToken(token: string): Promise<Order | undefined> {
@@ -164,15 +134,18 @@ export class OrderRepository {
     return row ? this.find(row.id) : undefined;
   }
 
-  async listForUser(userId: string): Promise<Order[]> {
-    const rows = await this.db
-      .selectFrom('orders')
-      .select('id')
-      .where('user_id', '=', userId)
-      .orderBy('created_at', 'desc')
-      .execute();
-    const orders = await Promise.all(rows.map((r) => this.find(r.id)));
-    return orders.filter((o): o is Order => o !== undefined);
+  /** Newest first, with their lines: two queries however many orders there are. */
+  listForUser(userId: string): Promise<Order[]> {
+    return ordersOfUser(this.db, userId);
+  }
+
+  countForUser(userId: string): Promise<number> {
+    return countOrdersOfUser(this.db, userId);
+  }
+
+  /** Where the member's last order went, to fill in the next checkout. */
+  lastContactForUser(userId: string): Promise<Contact | undefined> {
+    return lastContactOfUser(this.db, userId);
   }
 
   private async mustFind(id: string, db: Db): Promise<Order> {

@@ -19,7 +19,7 @@ export function accountRoutes({ carts, orders }: Services) {
       res.json({ user: { username }, message, cart });
       return;
     }
-    const orderCount = (await orders.listForUser(id)).length;
+    const orderCount = await orders.countForUser(id);
     renderPage(req, res, 'account', { title: 'Your account — Session Shop', message, cart, orderCount });
   }
 }

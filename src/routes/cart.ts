@@ -5,14 +5,15 @@ import { z } from 'zod';
 import { addItem, CartRefusal, removeItem, setItem } from '../cart/rules.js';
 import { emptyCart } from '../cart/types.js';
 import type { Services } from '../services.js';
-import { cartJson, cartPageModel } from '../web/cart-view.js';
+import { cartJson, cartPageModel, refusalMessage } from '../web/cart-view.js';
+import { HttpError } from '../web/http-error.js';
 import { addQuantitySchema, productIdSchema, quantitySchema } from '../web/inputs.js';
 import { wantsJson } from '../web/negotiate.js';
 import { parseInput } from '../web/parse-input.js';
+import { renderProductPage } from '../web/product-page.js';
 import { renderPage } from '../web/render.js';
 import { safeRedirect } from '../web/safe-redirect.js';
 import { refusalStatus } from '../web/to-http-error.js';
-import { renderProductPage } from './catalog.js';
 
 const addBody = z.object({
   productId: productIdSchema,
@@ -55,9 +56,11 @@ export function cartRoutes(services: Services) {
       );
     } catch (err) {
       const product = catalog.findById(productId);
-      if (!(err instanceof CartRefusal) || wantsJson(req) || product === undefined) throw err;
+      if (!(err instanceof CartRefusal) || product === undefined) throw err;
+      const message = refusalMessage(err, product.name);
+      if (wantsJson(req)) throw new HttpError(refusalStatus(err), message, [{ path: 'quantity', message }]);
       res.status(refusalStatus(err));
-      return renderProductPage(services, req, res, product, err.message);
+      return renderProductPage(services, req, res, product, message);
     }
     const name = catalog.findById(productId)?.name ?? 'the product';
     await answer(req, res, safeRedirect(returnTo, '/cart'), `Added ${quantity} × ${name} to your cart.`);

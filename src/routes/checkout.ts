@@ -1,85 +1,61 @@
-// Checkout and orders. Placing an order is idempotent (a one-time token kept in
+// Checkout (the order pages are in routes/orders.ts). Placing an order is idempotent (a one-time token kept in
 // the session) and stock-safe (one transaction, see orders/orders.ts).
 import { randomUUID } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Cart } from '../cart/types.js';
+import { CONTACT_FIELDS, CONTACT_LABELS, contactSchema } from '../orders/contact.js';
 import { type Order, OutOfStockError } from '../orders/orders.js';
 import { FREE_SHIPPING_FROM_CENTS, SHIPPING_CENTS, totalsFor } from '../orders/totals.js';
 import type { Services } from '../services.js';
 import type { ShopSession } from '../session/state.js';
-import { currentUser, requireUser } from '../web/auth.js';
 import { cartJson } from '../web/cart-view.js';
 import { HttpError } from '../web/http-error.js';
 import { wantsJson } from '../web/negotiate.js';
-import { orderJson, orderPageModel } from '../web/order-view.js';
-import { parseInput } from '../web/parse-input.js';
+import { canSeeOrder, errorSummary, formValues, orderJson, withdrawnNotice } from '../web/order-view.js';
 import { renderPage } from '../web/render.js';
+import { type FieldError, invalidInput, validate } from '../web/validate.js';
 
-// One message per problem, in words for a shopper: a number or a list (a field sent
-// twice) is not "required", and a too-long value must not fall back to "is required".
-const text = () => z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') });
-const field = (max: number) =>
-  text()
-    .trim()
-    .min(1, { error: 'is required' })
-    .max(max, { error: `must be at most ${max} characters` });
-
-const checkoutForm = z.object({
-  name: field(100),
-  email: field(200).pipe(z.email({ error: 'must be an email address' })),
-  address: field(200),
-  city: field(100),
-  postalCode: field(20),
-  country: field(60),
+const checkoutForm = contactSchema.extend({
   checkoutToken: z
     .string({ error: 'is missing: open the checkout page first' })
     .min(1, { error: 'is missing: open the checkout page first' })
     .max(100, { error: 'is not valid: open the checkout page again' }),
 });
-const FIELDS = ['name', 'email', 'address', 'city', 'postalCode', 'country'] as const;
+const LABELS = { ...CONTACT_LABELS, checkoutToken: 'Checkout form' };
 
 export function checkoutRoutes(services: Services) {
   const { carts, orders, catalog, stock } = services;
-  return Router()
-    .get('/checkout', showCheckout)
-    .post('/checkout', placeOrder)
-    .get('/orders', requireUser, listOrders)
-    .get('/orders/:id', showOrder);
+  return Router().get('/checkout', showCheckout).post('/checkout', placeOrder);
 
   // GET /checkout — the cart priced now, the form, shipping and total
   async function showCheckout(req: Request, res: Response) {
     const session = req.shopSession;
-    if (session.cart.lines.length === 0) {
-      if (wantsJson(req)) throw new HttpError(409, 'Your cart is empty');
-      session.flash('info', 'Your cart is empty: add something before checking out.');
-      res.redirect(303, '/cart');
-      return;
-    }
+    // Lines whose product has left the catalog are not priced: a cart of only those has nothing to buy.
+    if (carts.price(session.cart).lines.length === 0) return refuseEmpty(req, res);
     await renderCheckout(req, res, await prefill(session));
   }
 
   // POST /checkout — place the order, once
   async function placeOrder(req: Request, res: Response) {
     const session = req.shopSession;
-    const body: Record<string, unknown> = req.body ?? {};
-    let form: z.infer<typeof checkoutForm>;
-    try {
-      form = parseInput(checkoutForm, body);
-    } catch (err) {
-      if (!(err instanceof HttpError) || err.status !== 422 || wantsJson(req)) throw err;
+    const body: unknown = req.body ?? {};
+    const result = validate(checkoutForm, body, LABELS);
+    if (!result.ok) {
+      if (wantsJson(req) || !isRecord(body)) throw invalidInput(result.errors);
       res.status(422);
-      return renderCheckout(req, res, formValues(body), err);
+      return renderCheckout(req, res, formValues(body, CONTACT_FIELDS), result.errors);
     }
+    const form = result.data;
 
     // A replay of a token already used: show the order it placed.
     if (form.checkoutToken !== session.checkoutToken) {
       const placed = await orders.findByToken(form.checkoutToken);
-      if (placed && canSee(session, placed)) return showPlaced(req, res, placed, 200);
+      if (placed && canSeeOrder(session, placed)) return showPlaced(req, res, placed, 200);
       throw new HttpError(409, 'This checkout form is out of date. Please review your cart and try again.');
     }
     const priced = carts.price(session.cart);
-    if (priced.lines.length === 0) throw new HttpError(409, 'Your cart is empty');
+    if (priced.lines.length === 0) return refuseEmpty(req, res);
 
     const { checkoutToken, ...contact } = form;
     const userId = session.user?.id ?? null;
@@ -105,42 +81,23 @@ export function checkoutRoutes(services: Services) {
     await showPlaced(req, res, placed, created ? 201 : 200);
   }
 
-  // GET /orders — the logged-in shopper's order history
-  async function listOrders(req: Request, res: Response) {
-    const list = await orders.listForUser(currentUser(req).id);
-    if (wantsJson(req)) {
-      res.json({ orders: list.map(orderJson) });
-      return;
-    }
-    renderPage(req, res, 'orders', {
-      title: 'Your orders — Session Shop',
-      orders: list.map(orderPageModel),
-      empty: list.length === 0,
-    });
-  }
-
-  // GET /orders/:id — one order, for the member who placed it or the guest session that did
-  async function showOrder(req: Request, res: Response) {
-    const order = await orders.find(String(req.params.id ?? ''));
-    // 404, not 403: saying "not yours" would confirm that the order exists.
-    if (!order || !canSee(req.shopSession, order)) throw new HttpError(404, 'We could not find that order.');
-    if (wantsJson(req)) {
-      res.json({ order: orderJson(order) });
-      return;
-    }
-    renderPage(req, res, 'order', {
-      title: `Order ${order.id} — Session Shop`,
-      order: orderPageModel(order),
-      placed: req.query.placed !== undefined,
-    });
-  }
-
   async function showPlaced(req: Request, res: Response, order: Order, status: number) {
     if (wantsJson(req)) {
       res.status(status).json({ order: orderJson(order), cart: cartJson(carts.price(req.shopSession.cart)) });
       return;
     }
     res.redirect(303, `/orders/${order.id}?placed=1`);
+  }
+
+  /** Nothing to order: an empty cart, or one whose products have all left the catalog. */
+  async function refuseEmpty(req: Request, res: Response) {
+    const withdrawn = req.shopSession.cart.lines.length > 0;
+    const message = withdrawn
+      ? 'The products in your cart are no longer sold, so there is nothing to order.'
+      : 'Your cart is empty: add something before checking out.';
+    if (wantsJson(req)) throw new HttpError(409, withdrawn ? message : 'Your cart is empty');
+    req.shopSession.flash(withdrawn ? 'warning' : 'info', message);
+    res.redirect(303, '/cart');
   }
 
   /** Stock ran out meanwhile: nothing was ordered; the cart shrinks to what is left and says so. */
@@ -167,7 +124,12 @@ export function checkoutRoutes(services: Services) {
     res.redirect(303, '/cart');
   }
 
-  async function renderCheckout(req: Request, res: Response, values: Record<string, unknown>, error?: HttpError) {
+  async function renderCheckout(
+    req: Request,
+    res: Response,
+    values: Record<string, unknown>,
+    errors: FieldError[] = [],
+  ) {
     const session = req.shopSession;
     // Also when a form posted without one comes back with errors: the corrected form must work.
     session.checkoutToken ??= randomUUID();
@@ -177,16 +139,17 @@ export function checkoutRoutes(services: Services) {
       res.json({ cart: cartJson(priced), ...totals, checkoutToken: session.checkoutToken });
       return;
     }
-    const fieldErrors = Object.fromEntries((error?.issues ?? []).map((i) => [i.path, i.message]));
+    const unlisted = session.cart.lines.length - priced.lines.length;
     renderPage(req, res, 'checkout', {
-      title: 'Checkout — Session Shop',
+      // "Error:" first, so a screen reader hears at once that the form came back.
+      title: `${errors.length > 0 ? 'Error: ' : ''}Checkout — Session Shop`,
       cart: priced,
+      withdrawn: unlisted > 0 ? withdrawnNotice(unlisted) : undefined,
       totals,
       freeShippingFrom: FREE_SHIPPING_FROM_CENTS,
       shippingRate: SHIPPING_CENTS,
       values,
-      fieldErrors,
-      error: error?.message,
+      ...errorSummary(errors, CONTACT_FIELDS),
       checkoutToken: session.checkoutToken,
     });
   }
@@ -195,23 +158,11 @@ export function checkoutRoutes(services: Services) {
   async function prefill(session: ShopSession): Promise<Record<string, unknown>> {
     const user = session.user;
     if (!user) return {};
-    const [last] = await orders.listForUser(user.id);
-    return last ? { ...last.contact } : { name: user.username };
+    const last = await orders.lastContactForUser(user.id);
+    return last ? { ...last } : { name: user.username };
   }
 }
 
-/** What the shopper typed, to show back in the form: text only, never a list or an object. */
-function formValues(body: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(
-    FIELDS.map((name) => {
-      const value = body[name];
-      return [name, typeof value === 'string' ? value : ''];
-    }),
-  );
-}
-
-function canSee(session: ShopSession, order: Order): boolean {
-  const user = session.user;
-  if (order.userId !== null) return user?.id === order.userId;
-  return session.guestOrderIds.includes(order.id);
+function isRecord(body: unknown): body is Record<string, unknown> {
+  return typeof body === 'object' && body !== null && !Array.isArray(body);
 }

@@ -2,6 +2,7 @@
 // show the one summary priceCart() makes (cart/pricing.ts): nothing here adds up.
 import type { Request } from 'express';
 import type { PricedCart } from '../cart/pricing.js';
+import type { CartRefusal } from '../cart/rules.js';
 import type { StockLevels } from '../catalog/stock.js';
 import { CartState } from '../session/cart-state.js';
 
@@ -27,11 +28,14 @@ export function cartJson(cart: PricedCart) {
 export function cartPageModel(cart: PricedCart, levels: StockLevels, maxPerLine: number) {
   const lines = cart.lines.map((line) => {
     const stock = levels.get(line.productId) ?? 0;
-    const most = Math.max(Math.min(stock, maxPerLine), line.quantity);
+    // Only quantities the line may be set to, and the one it holds now even when the
+    // stock has fallen below it (so the picker shows the truth beside its warning).
+    const fits = Array.from({ length: Math.min(stock, maxPerLine) }, (_, i) => i + 1);
+    const values = fits.includes(line.quantity) ? fits : [...fits, line.quantity];
     return {
       ...line,
       url: `/products/${line.slug}`,
-      options: Array.from({ length: most }, (_, i) => ({ value: i + 1, selected: i + 1 === line.quantity })),
+      options: values.map((value) => ({ value, selected: value === line.quantity })),
       shortage: line.quantity > stock ? (stock === 0 ? 'Sold out' : `Only ${stock} left`) : undefined,
     };
   });
@@ -48,4 +52,15 @@ export function cartSummaryFor(req: Request): PricedCart {
   const carts: unknown = req.app.locals.carts;
   if (!(carts instanceof CartState)) throw new Error('app.locals.carts is not set: createApp() must set it');
   return carts.price(req.shopSession.cart);
+}
+
+/**
+ * A refused quantity, told with what the cart already holds: "At most 10 of one
+ * product per order. You have 8 of Ethiopia Guji in your cart; you can add 2 more."
+ */
+export function refusalMessage(refusal: CartRefusal, productName: string): string {
+  const fit = refusal.fit;
+  if (fit === undefined || fit.inCart === 0) return refusal.message;
+  const more = fit.room === 0 ? 'you cannot add more' : `you can add ${fit.room} more`;
+  return `${refusal.message}. You have ${fit.inCart} of ${productName} in your cart; ${more}.`;
 }

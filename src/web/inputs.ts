@@ -1,6 +1,7 @@
 // Field schemas shared by several forms. Forms send strings and JSON sends
 // numbers: both are accepted, but only as whole numbers — never `true`, `null` or "2.5".
 import { z } from 'zod';
+import { PRODUCT_ID } from '../catalog/products.js';
 
 // Digits only, as a form's <select> sends them: no spaces or newlines around them
 // (Number() would quietly drop those), no "0x10", "1e3" or "+1", no non-ASCII digits.
@@ -17,6 +18,6 @@ export const quantitySchema = z.preprocess(
 
 export const productIdSchema = z
   .string({ error: 'must be a product id' })
-  .regex(/^[\w-]{1,40}$/, { error: 'must be a product id' });
+  .regex(PRODUCT_ID, { error: 'must be a product id' });
 
 export const addQuantitySchema = quantitySchema.refine((n) => n >= 1, { error: 'must be at least 1' });

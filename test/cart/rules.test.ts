@@ -78,6 +78,55 @@ describe('setItem', () => {
   });
 });
 
+describe('adding and setting agree', () => {
+  const full: Cart = {
+    lines: [
+      { productId: 'a', quantity: 1 },
+      { productId: 'b', quantity: 1 },
+      { productId: 'd', quantity: 1 },
+    ],
+  };
+
+  it('refuses a sold-out product on a full cart for the same reason either way', () => {
+    expect(refusal(() => addItem(full, 'c', 1, ctx)).reason).toBe('out-of-stock');
+    expect(refusal(() => setItem(full, 'c', 1, ctx)).reason).toBe('out-of-stock');
+  });
+
+  it('gives the same answer for any product and quantity on a full or an empty cart', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('a', 'c', 'e', 'x'),
+        fc.integer({ min: 1, max: 50 }),
+        fc.boolean(),
+        (id, n, isFull) => {
+          const cart = isFull ? full : empty;
+          const outcome = (fn: () => Cart) => {
+            try {
+              return { cart: fn() };
+            } catch (err) {
+              if (!(err instanceof CartRefusal)) throw err;
+              return { reason: err.reason, message: err.message };
+            }
+          };
+          const start = quantityOf(cart, id);
+          expect(outcome(() => addItem(cart, id, n, ctx))).toEqual(outcome(() => setItem(cart, id, start + n, ctx)));
+        },
+      ),
+    );
+  });
+
+  it('tells how many of the product are already in the cart when the cap refuses', () => {
+    const cart: Cart = { lines: [{ productId: 'a', quantity: 8 }] };
+    const refused = refusal(() => addItem(cart, 'a', 3, ctx));
+    expect(refused.reason).toBe('over-line-limit');
+    expect(refused.fit).toEqual({ inCart: 8, room: 2 });
+    expect(refusal(() => addItem({ lines: [{ productId: 'b', quantity: 4 }] }, 'b', 2, ctx)).fit).toEqual({
+      inCart: 4,
+      room: 1,
+    });
+  });
+});
+
 describe('removeItem', () => {
   it('removes only that product', () => {
     const cart = addItem(addItem(empty, 'a', 1, ctx), 'b', 1, ctx);
@@ -140,11 +189,15 @@ describe('cart rules (properties)', () => {
             start > 0 && id !== 'c' && id !== 'x'
               ? { lines: [{ productId: id, quantity: Math.min(start, 5) }] }
               : empty;
+          const before = structuredClone(cart);
           try {
             const next = addItem(cart, id, n, ctx);
             expect(itemCount(next)).toBe(itemCount(cart) + n);
+            expect(quantityOf(next, id)).toBe(quantityOf(cart, id) + n);
           } catch (err) {
             expect(err).toBeInstanceOf(CartRefusal);
+            // Refused: the cart it was given is untouched, and nothing was returned to store.
+            expect(cart).toEqual(before);
           }
         },
       ),

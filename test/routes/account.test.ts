@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
+import { contact, decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
 
 let shop: Shop;
 beforeAll(async () => {
@@ -61,7 +61,7 @@ describe.each(['/account', '/dashboard'])('GET %s', (path) => {
     const { agent } = await loggedIn('alice', 'alice-demo-pass');
     const page = decode((await agent.get(path).expect(200)).text);
     expect(page).toContain('<h1>Welcome back, alice</h1>');
-    expect(page).toContain('<a href="/account" class="site-nav__link">alice</a>');
+    expect(page).toMatch(/<a href="\/account" class="site-nav__link[\w\s-]*">alice<\/a>/);
     expect(page).toContain('<a href="/logout" class="site-nav__link">Log out</a>');
   });
 });
@@ -91,5 +91,33 @@ describe('the protected-page round trip (HTML)', () => {
     await agent.post('/logout').set(json).send({}).expect(200);
     await agent.get('/account').set(json).expect(401);
     await agent.get('/account').expect(302).expect('Location', '/login?returnTo=%2Faccount');
+  });
+});
+
+describe('GET /account: the order count', () => {
+  it("counts the member's own orders only", async () => {
+    const counted = await makeShop();
+    const { agent } = await visitor(counted);
+    await agent.post('/login').set(json).send({ username: 'alice', password: 'alice-demo-pass' }).expect(200);
+    const yourOrders = async () => /Your orders \((\d+)\)/.exec((await agent.get('/account').expect(200)).text)?.[1];
+    expect(await yourOrders()).toBe('0');
+    for (const productId of ['p-001', 'p-002']) {
+      await agent.post('/cart/items').set(json).send({ productId }).expect(200);
+      const { checkoutToken } = (await agent.get('/checkout').set(json).expect(200)).body;
+      await agent
+        .post('/checkout')
+        .set(json)
+        .send({ ...contact, checkoutToken })
+        .expect(201);
+    }
+    const guest = await visitor(counted);
+    await guest.agent.post('/cart/items').set(json).send({ productId: 'p-003' }).expect(200);
+    const { checkoutToken } = (await guest.agent.get('/checkout').set(json).expect(200)).body;
+    await guest.agent
+      .post('/checkout')
+      .set(json)
+      .send({ ...contact, checkoutToken })
+      .expect(201);
+    expect(await yourOrders()).toBe('2');
   });
 });

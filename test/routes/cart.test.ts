@@ -1,9 +1,8 @@
-import type { SessionData } from 'express-session';
 import type request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Cart } from '../../src/cart/types.js';
 import { loadProducts } from '../../src/catalog/products.js';
-import { cartOf, decode, json, makeShop, type Shop, sessionCookie, visitor } from '../helpers/shop.js';
+import { cartOf, decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
+import { storeCart } from './stored-session.js';
 
 let shop: Shop;
 beforeEach(async () => {
@@ -45,7 +44,9 @@ describe('POST /cart/items (JSON)', () => {
     const { agent } = await visitor(shop);
     await agent.post('/cart/items').set(json).send({ productId: 'p-004', quantity: 2 }).expect(200);
     const res = await agent.post('/cart/items').set(json).send({ productId: 'p-004', quantity: 2 }).expect(409);
-    expect(res.body.error).toBe('Only 3 left in stock');
+    expect(res.body.error).toBe(
+      'Only 3 left in stock. You have 2 of Sumatra Mandheling Dark Roast 500 g in your cart; you can add 1 more.',
+    );
     expect((await cartOf(agent)).count).toBe(2);
   });
 
@@ -59,8 +60,10 @@ describe('POST /cart/items (JSON)', () => {
     const { agent } = await visitor(shop);
     await agent.post('/cart/items').set(json).send({ productId: 'p-001', quantity: 9 }).expect(200);
     const res = await agent.post('/cart/items').set(json).send({ productId: 'p-001', quantity: 2 }).expect(422);
-    expect(res.body.error).toBe('At most 10 of one product per order');
-    expect(res.body.issues).toEqual([{ path: 'quantity', message: 'At most 10 of one product per order' }]);
+    const message =
+      'At most 10 of one product per order. You have 9 of Ethiopia Yirgacheffe Beans 250 g in your cart; you can add 1 more.';
+    expect(res.body.error).toBe(message);
+    expect(res.body.issues).toEqual([{ path: 'quantity', message }]);
     expect((await cartOf(agent)).count).toBe(9);
   });
 
@@ -228,20 +231,6 @@ describe('the cart summary (count, subtotal, shipping, total)', () => {
 });
 
 describe('a cart line whose product has left the catalog', () => {
-  /** Writes `cart` into the shopper's stored session, as if the catalog had changed since it was filled. */
-  async function storeCart(s: Shop, agent: request.Agent, cart: Cart): Promise<void> {
-    const cookie = decodeURIComponent(sessionCookie(await agent.get('/cart').set(json)) ?? '');
-    const sid = cookie.slice('s:'.length, cookie.lastIndexOf('.')); // "s:<id>.<signature>"
-    const store = s.services.sessionStore;
-    const stored = await new Promise<SessionData | null | undefined>((resolve, reject) =>
-      store.get(sid, (err, data) => (err ? reject(err) : resolve(data))),
-    );
-    if (!stored) throw new Error(`no stored session ${sid}`);
-    await new Promise<void>((resolve, reject) =>
-      store.set(sid, { ...stored, cart }, (err) => (err ? reject(err) : resolve())),
-    );
-  }
-
   /** The header badge: its number and its label. */
   const badgeOf = (html: string) => {
     const match = /class="cart-badge" aria-label="([^"]+)">[\s\S]*?data-cart-count>(\d+)</.exec(html);

@@ -1,0 +1,46 @@
+// Order pages: a member's history, and one order for whoever may see it. The
+// checkout routes place the orders these pages show.
+import { type Request, type Response, Router } from 'express';
+import { idFromNumber } from '../orders/order-number.js';
+import type { Services } from '../services.js';
+import { currentUser, requireUser } from '../web/auth.js';
+import { HttpError } from '../web/http-error.js';
+import { wantsJson } from '../web/negotiate.js';
+import { canSeeOrder, orderJson, orderPageModel } from '../web/order-view.js';
+import { renderPage } from '../web/render.js';
+
+export function orderRoutes({ orders }: Services) {
+  return Router().get('/orders', requireUser, listOrders).get('/orders/:id', showOrder);
+
+  // GET /orders — the logged-in shopper's order history
+  async function listOrders(req: Request, res: Response) {
+    const list = await orders.listForUser(currentUser(req).id);
+    if (wantsJson(req)) {
+      res.json({ orders: list.map(orderJson) });
+      return;
+    }
+    renderPage(req, res, 'orders', {
+      title: 'Your orders — Session Shop',
+      orders: list.map(orderPageModel),
+      empty: list.length === 0,
+    });
+  }
+
+  // GET /orders/:id — one order, for the member who placed it or the guest session that did
+  async function showOrder(req: Request, res: Response) {
+    // The id as a shopper may type it from the confirmation: "ss-7kq4-m2xd-9tra" finds the order too.
+    const order = await orders.find(idFromNumber(String(req.params.id ?? '')));
+    // 404, not 403: saying "not yours" would confirm that the order exists.
+    if (!order || !canSeeOrder(req.shopSession, order)) throw new HttpError(404, 'We could not find that order.');
+    if (wantsJson(req)) {
+      res.json({ order: orderJson(order) });
+      return;
+    }
+    const model = orderPageModel(order);
+    renderPage(req, res, 'order', {
+      title: `Order ${model.number} — Session Shop`,
+      order: model,
+      placed: req.query.placed !== undefined,
+    });
+  }
+}
