@@ -11,18 +11,21 @@ import { catalogRoutes } from './routes/catalog.js';
 import { checkoutRoutes } from './routes/checkout.js';
 import { healthRoutes } from './routes/health.js';
 import { inspectorRoutes } from './routes/inspector.js';
+import { labRoutes } from './routes/lab.js';
+import { orderRoutes } from './routes/orders.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import type { Services } from './services.js';
 import { saveBeforeAnswering } from './session/commit.js';
 import { attachShopSession } from './session/middleware.js';
 import { serializeBySession } from './session/serialize.js';
-import { sessionMiddleware } from './session/setup.js';
+import { authPolicy, sessionCookie, sessionMiddleware, sessionPolicy, storeLogOf } from './session/setup.js';
 import { csrf } from './web/csrf.js';
 import { drainOf } from './web/drain.js';
 import { handleErrors, notFound } from './web/error-handler.js';
 import { requestLogger } from './web/logging.js';
-import { securityHeaders } from './web/security-headers.js';
 import { newSessionLimiter } from './web/new-session-limit.js';
+import { securityHeaders } from './web/security-headers.js';
+import { tourPanel } from './web/tour.js';
 import { configureViews, publicDir } from './web/views.js';
 
 const BODY_LIMIT = '16kb';
@@ -78,7 +81,7 @@ export function createApp(services: Services, logger: Logger): Express {
   app.use(
     newSessionLimiter({
       perIpPerMinute: config.rateLimits.newSessionsPerIp,
-      cookieName: config.session.cookieName,
+      cookieName: sessionCookie(config).name,
       secrets: config.session.secrets,
       redis: services.redis,
       redisTimeoutMs: config.timeouts.storeMs,
@@ -88,7 +91,7 @@ export function createApp(services: Services, logger: Logger): Express {
   // lock → load → (handler changes) → save → answer → unlock: see session/serialize.ts and session/commit.ts.
   app.use(
     serializeBySession(services.lock, {
-      cookieName: config.session.cookieName,
+      cookieName: sessionCookie(config).name,
       secrets: config.session.secrets,
       waitMs: config.lock.waitMs,
       maxHoldMs: config.lock.leaseMs,
@@ -96,22 +99,14 @@ export function createApp(services: Services, logger: Logger): Express {
   );
   app.use(sessionMiddleware(config, services.sessionStore));
   app.use(saveBeforeAnswering((err, req, res) => handleErrors(err, req, res, () => {})));
-  app.use(
-    attachShopSession(
-      {
-        emptyTtlMs: config.session.emptyTtlMs,
-        cartTtlMs: config.session.cartTtlMs,
-        timeline: config.session.inspector,
-      },
-      { idleMs: config.session.authIdleMs, absoluteMs: config.session.authAbsoluteMs },
-    ),
-  );
+  app.use(attachShopSession(sessionPolicy(config), authPolicy(config), services.now));
   // Pages differ per session: no shared cache may keep one shopper's page for another.
   app.use((_req, res, next) => {
     res.set('Cache-Control', 'private, no-store');
     next();
   });
   app.use(csrf.csrfSynchronisedProtection);
+  if (config.session.tour) app.use(tourPanel(storeLogOf(services.sessionStore))); // web/tour.ts
 
   app.use(catalogRoutes(services));
   app.use(cartRoutes(services));
@@ -119,7 +114,8 @@ export function createApp(services: Services, logger: Logger): Express {
   app.use(authRoutes(services));
   app.use(accountRoutes(services));
   app.use(checkoutRoutes(services));
-  if (config.session.inspector) app.use(inspectorRoutes(services));
+  app.use(orderRoutes(services));
+  if (config.session.inspector) app.use(inspectorRoutes(services), labRoutes(services));
 
   app.use(notFound);
   app.use(handleErrors);

@@ -9,33 +9,45 @@ import { UsernameTakenError } from '../accounts/users.js';
 import type { MergeReport } from '../cart/merge.js';
 import { emptyCart } from '../cart/types.js';
 import type { Services } from '../services.js';
-import { destroySession } from '../session/lifecycle.js';
+import { logout as endSession } from '../session/lifecycle.js';
+import { sessionCookie } from '../session/setup.js';
 import { signIn } from '../session/sign-in.js';
 import { cartJson } from '../web/cart-view.js';
+import { demoAccountsToShow } from '../web/demo-view.js';
 import { HttpError } from '../web/http-error.js';
 import { loginLimiters } from '../web/login-limit.js';
 import { describeMerge } from '../web/merge-messages.js';
 import { wantsJson } from '../web/negotiate.js';
-import { parseInput } from '../web/parse-input.js';
 import { registerLimiter } from '../web/register-limit.js';
 import { renderPage } from '../web/render.js';
 import { safeRedirect } from '../web/safe-redirect.js';
+import { invalidInput, validate } from '../web/validate.js';
 
 const credentials = z.object({
-  username: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(64),
-  password: z.string({ error: 'is required' }).min(1, { error: 'is required' }).max(200),
+  username: z
+    .string({ error: 'enter your username' })
+    .trim()
+    .min(1, { error: 'enter your username' })
+    .max(64, { error: 'must be at most 64 characters' }),
+  password: z
+    .string({ error: 'enter your password' })
+    .min(1, { error: 'enter your password' })
+    .max(200, { error: 'must be at most 200 characters' }),
   returnTo: z.string().optional(),
 });
 
 const registration = credentials.extend({
   username: z
-    .string({ error: 'is required' })
+    .string({ error: 'enter a username' })
     .trim()
     .regex(/^[a-zA-Z0-9_.-]{3,32}$/, { error: 'must be 3–32 letters, digits, dots, dashes or underscores' })
     .refine((name) => usernameKey(name).length >= MIN_KEY_LENGTH, {
       error: `must contain at least ${MIN_KEY_LENGTH} letters or digits`,
     }),
-  password: z.string({ error: 'is required' }).min(8, { error: 'must be at least 8 characters' }).max(200),
+  password: z
+    .string({ error: 'enter a password' })
+    .min(8, { error: 'must be at least 8 characters' })
+    .max(200, { error: 'must be at most 200 characters' }),
 });
 
 export function authRoutes(services: Services) {
@@ -56,9 +68,10 @@ export function authRoutes(services: Services) {
     .post('/logout', logout);
 
   // GET /login — the form; ?returnTo= is carried through
-  function showLogin(req: Request, res: Response) {
+  async function showLogin(req: Request, res: Response) {
     const loggedOut = req.query.loggedOut !== undefined;
-    renderPage(req, res, 'login', { ...formModel('login', req.query.returnTo), loggedOut });
+    const demoAccounts = await demoAccountsToShow(config.production, users);
+    renderPage(req, res, 'login', { ...formModel('login', req.query.returnTo), loggedOut, demoAccounts });
   }
 
   // POST /login — check the password, then sign in and merge the guest cart
@@ -101,13 +114,10 @@ export function authRoutes(services: Services) {
     renderPage(req, res, 'logout', { title: 'Log out — Session Shop' });
   }
 
-  // POST /logout — destroy the session and its cookie; the saved cart waits in the database
+  // POST /logout — end the session (session/lifecycle.ts); the saved cart waits in the database
   async function logout(req: Request, res: Response) {
     const username = req.shopSession.user?.username;
-    await destroySession(req);
-    // Clearing needs the same attributes the cookie was set with, or browsers keep it.
-    const { cookieName, secureCookie } = config.session;
-    res.clearCookie(cookieName, { httpOnly: true, sameSite: 'lax', secure: secureCookie, path: '/' });
+    await endSession(req, res, sessionCookie(config));
     req.log?.info({ username }, 'logout');
     if (wantsJson(req)) {
       res.json({ cart: cartJson(carts.price(emptyCart())) });
@@ -136,15 +146,17 @@ export function authRoutes(services: Services) {
   }
 }
 
-/** Parses a login/register form; a browser gets the form back with the message, JSON a 4xx. */
+const LABELS = { username: 'Username', password: 'Password' };
+
+/** Parses a login/register form; a browser gets the form back listing every error, JSON a 4xx. */
 function parseOrRerender<S extends z.ZodType>(req: Request, res: Response, schema: S, view: 'login' | 'register') {
-  try {
-    return parseInput(schema, req.body ?? {});
-  } catch (err) {
-    if (!(err instanceof HttpError) || wantsJson(req)) throw err;
-    rerender(req, res, view, err.status, err.message, req.body ?? {});
-    return undefined;
-  }
+  const body: unknown = req.body ?? {};
+  const result = validate(schema, body, LABELS);
+  if (result.ok) return result.data;
+  if (wantsJson(req) || typeof body !== 'object' || body === null) throw invalidInput(result.errors);
+  const message = result.errors.map((e) => `${e.label}: ${e.message}.`).join(' ');
+  rerender(req, res, view, 422, message, body);
+  return undefined;
 }
 
 function rerender(

@@ -2,15 +2,15 @@
 // the shopper's session preferences unless the URL asks for something else.
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import type { Product } from '../catalog/products.js';
 import type { Services } from '../services.js';
 import { SORTS } from '../session/data.js';
 import { HttpError } from '../web/http-error.js';
 import { wantsJson } from '../web/negotiate.js';
 import { parseInput } from '../web/parse-input.js';
 import { capitalize, prefsChoices } from '../web/prefs-view.js';
+import { renderProductPage } from '../web/product-page.js';
 import { productView } from '../web/product-view.js';
-import { renderCachedPage, renderPage } from '../web/render.js';
+import { renderCachedPage } from '../web/render.js';
 
 const catalogQuery = z.object({
   q: z.string().trim().max(100, 'must be at most 100 characters').optional(),
@@ -49,14 +49,24 @@ export function catalogRoutes(services: Services) {
     await renderCachedPage(req, res, pages, { view: 'catalog', key, model: () => catalogModel(search(), levels) });
 
     function catalogModel(result: ReturnType<typeof search>, shown: typeof levels) {
-      const link = (page: number) =>
-        `/?${new URLSearchParams(compact({ q: query.q, category, sort: query.sort, page: String(page) }))}`;
+      // Links keep the search and the URL's sort; choosing a category starts at page 1.
+      const href = (params: { category?: string; page?: number }) => {
+        const { category, page } = params;
+        const search = new URLSearchParams(compact({ q: query.q, category, sort: query.sort, page: page?.toString() }));
+        return search.size > 0 ? `/?${search}` : '/';
+      };
+      const link = (page: number) => href({ category, page });
       return {
         title: category ? `${capitalize(category)} — Session Shop` : 'Session Shop',
         products: result.products.map((p) => productView(p, shown)),
         total: result.total,
         q: query.q ?? '',
-        categories: catalog.categories.map((c) => ({ name: c, label: capitalize(c), selected: c === category })),
+        allHref: href({}),
+        categories: catalog.categories.map((c) => ({
+          href: href({ category: c }),
+          label: capitalize(c),
+          selected: c === category,
+        })),
         category,
         choices: prefsChoices(prefs, sort),
         listView: prefs.view === 'list',
@@ -79,43 +89,6 @@ export function catalogRoutes(services: Services) {
     req.shopSession.viewed(product.id);
     await renderProductPage(services, req, res, product);
   }
-}
-
-/** The product page; the cart routes use it too, to show a refused add next to the product. */
-export async function renderProductPage(
-  { catalog, stock, config, pages }: Services,
-  req: Request,
-  res: Response,
-  product: Product,
-  error?: string,
-) {
-  const { levels, version } = await stock.displayLevels();
-  const view = productView(product, levels);
-  const recentIds = req.shopSession.recentlyViewed.filter((id) => id !== product.id);
-  const recent = () =>
-    recentIds
-      .map((id) => catalog.findById(id))
-      .filter((p): p is Product => p !== undefined)
-      .map((p) => productView(p, levels));
-  if (wantsJson(req)) {
-    res.json({ product: view, recentlyViewed: recent() });
-    return;
-  }
-  const most = Math.min(view.stock, config.cartLimits.maxPerLine);
-  const model = () => ({
-    title: `${product.name} — Session Shop`,
-    product: view,
-    quantities: Array.from({ length: most }, (_, i) => i + 1),
-    recentlyViewed: recent(),
-    error,
-    returnTo: view.url,
-  });
-  // A refusal's message is for this shopper only: that page is rendered as usual.
-  if (error !== undefined) return renderPage(req, res, 'product', model());
-  // Everything that shapes the page but the shell: the product, the recently viewed
-  // list, and the stock as shown.
-  const key = `${product.id}|recent ${recentIds.join(',')}|stock ${version}`;
-  await renderCachedPage(req, res, pages, { view: 'product', key, model });
 }
 
 function compact(params: Record<string, string | undefined>): Record<string, string> {

@@ -2,8 +2,9 @@
 // shopper and saved with the account while logged in.
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { prefsSchema } from '../accounts/users.js';
+import { prefsSchema } from '../catalog/prefs.js';
 import type { Services } from '../services.js';
+import type { Prefs } from '../session/data.js';
 import { wantsJson } from '../web/negotiate.js';
 import { parseInput } from '../web/parse-input.js';
 import { safeRedirect } from '../web/safe-redirect.js';
@@ -16,15 +17,32 @@ export function preferenceRoutes({ users }: Services) {
   // POST /preferences — any of { sort, view, theme, pageSize }
   async function updatePreferences(req: Request, res: Response) {
     const { returnTo, ...body } = parseInput(prefsBody, req.body ?? {});
-    const changes = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
     const session = req.shopSession;
-    session.setPrefs(changes);
-    const user = session.user;
-    if (user) await users.savePrefs(user.id, session.chosenPrefs);
+    // A JSON call names just what it sets; the no-JS form posts every drop-down.
+    const changes = req.is('application/json') ? given(body) : changedPrefs(body, session.prefs);
+    if (Object.keys(changes).length > 0) {
+      session.setPrefs(changes);
+      const user = session.user;
+      if (user) await users.savePrefs(user.id, session.chosenPrefs);
+    }
     if (wantsJson(req)) {
       res.json({ prefs: session.prefs });
       return;
     }
     res.redirect(303, safeRedirect(returnTo, '/'));
   }
+}
+
+const given = (body: Partial<Prefs>): Partial<Prefs> =>
+  Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
+
+/**
+ * Only what differs from the shopper's current preferences. Without JavaScript the form
+ * posts all four drop-downs; storing the three left alone would make them "chosen", and
+ * at login a chosen preference wins over the member's saved one.
+ */
+function changedPrefs(body: Partial<Prefs>, current: Prefs): Partial<Prefs> {
+  return Object.fromEntries(
+    Object.entries(given(body)).filter(([key, value]) => value !== current[key as keyof Prefs]),
+  );
 }

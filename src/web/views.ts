@@ -22,7 +22,6 @@ export function configureViews(app: Express): void {
       partialsDir: resolve(views, 'partials'),
       helpers: {
         money: (cents: unknown) => (typeof cents === 'number' ? formatMoney(cents) : ''),
-        eq: (a: unknown, b: unknown) => a === b,
         plural: (n: unknown, one: string, many: string) => (n === 1 ? one : many),
       },
     }),

@@ -43,6 +43,16 @@ export async function addFromProductPage(page: Page, slug: string, quantity: num
   await waitForText(cartBadge(page), String(expectedCount));
 }
 
+/** Checkout details for the form, by label (Mina's shipping address is checked on the order page). */
+export const MINA = {
+  Name: 'Mina Jansen',
+  Email: 'mina@example.com',
+  Address: 'Oudegracht 12',
+  City: 'Utrecht',
+  'Postal code': '3511 AB',
+  Country: 'Netherlands',
+};
+
 /** Types into a form's fields, each found by (the start of) its label, e.g. "Password (8 characters or more)". */
 export async function fillIn(page: Page, fields: Record<string, string>): Promise<void> {
   for (const [label, value] of Object.entries(fields)) await page.getByLabel(label).fill(value);

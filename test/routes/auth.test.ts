@@ -2,6 +2,7 @@ import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Cart } from '../../src/cart/types.js';
 import { openDatabase } from '../../src/db/connect.js';
+import { FakeClock } from '../helpers/clock.js';
 import { cartOf, csrfFrom, decode, json, makeShop, type Shop, sessionCookie, visitor } from '../helpers/shop.js';
 
 let shop: Shop;
@@ -372,6 +373,8 @@ describe('GET /logout', () => {
 
 describe('POST /logout', () => {
   it('destroys the session, clears the cookie and leaves a guest with an empty cart', async () => {
+    // As in production: with the inspector on, logout starts the next session at once (session/lifecycle.ts).
+    shop = await makeShop({ env: { SESSION_INSPECTOR: 'off' } });
     const { agent } = await visitor(shop);
     await agent.post('/login').set(json).send(RAVI).expect(200);
     await add(agent, 'p-001', 2);
@@ -472,7 +475,11 @@ describe('the saved cart', () => {
 });
 
 describe('auth expiry', () => {
-  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** A shop whose clock the test moves: a timeout passes without waiting for it. */
+  async function quickShop(env: Record<string, string>) {
+    const clock = new FakeClock();
+    return { clock, quick: await makeShop({ env, now: clock.now }) };
+  }
 
   /** Logs in with a cart; the login answer's cookie is the logged-in session. */
   async function loggedInWithCart(s: Shop) {
@@ -486,10 +493,10 @@ describe('auth expiry', () => {
   }
 
   it('makes an idle shopper a guest again under a new session id, keeping the cart', async () => {
-    const quick = await makeShop({ env: { AUTH_IDLE_MS: '200' } });
+    const { clock, quick } = await quickShop({ AUTH_IDLE_MS: '200' });
     const { agent, userCookie } = await loggedInWithCart(quick);
 
-    await wait(300);
+    clock.advance(201);
     const res = await agent.get('/account').set(json).expect(401);
     expect(res.body).toEqual({ error: 'Please login first' });
     const guestCookie = sessionCookie(res);
@@ -501,19 +508,19 @@ describe('auth expiry', () => {
   });
 
   it('keeps an active shopper logged in: every request restarts the idle clock', async () => {
-    const quick = await makeShop({ env: { AUTH_IDLE_MS: '600' } });
+    const { clock, quick } = await quickShop({ AUTH_IDLE_MS: '600' });
     const { agent } = await loggedInWithCart(quick);
     // 750 ms in all, longer than the idle timeout, but never 600 ms without a request.
     for (let i = 0; i < 3; i++) {
-      await wait(250);
+      clock.advance(250);
       await agent.get('/account').set(json).expect(200);
     }
   });
 
   it('does not double the kept cart when the same shopper logs in again', async () => {
-    const quick = await makeShop({ env: { AUTH_IDLE_MS: '200' } });
+    const { clock, quick } = await quickShop({ AUTH_IDLE_MS: '200' });
     const { agent } = await loggedInWithCart(quick);
-    await wait(300);
+    clock.advance(201);
     await agent.get('/account').set(json).expect(401);
     const res = await agent.post('/login').set(json).send(RAVI).expect(200);
     expect(quantities(res.body.cart)).toEqual({ 'p-002': 1, 'p-001': 2 });
@@ -524,11 +531,11 @@ describe('auth expiry', () => {
   });
 
   it('ends a login after AUTH_ABSOLUTE_MS however active the shopper is', async () => {
-    const quick = await makeShop({ env: { AUTH_ABSOLUTE_MS: '500' } });
+    const { clock, quick } = await quickShop({ AUTH_ABSOLUTE_MS: '500' });
     const { agent } = await loggedInWithCart(quick);
-    await wait(200);
+    clock.advance(200);
     await agent.get('/account').set(json).expect(200);
-    await wait(400);
+    clock.advance(301);
     await agent.get('/account').set(json).expect(401);
   });
 });

@@ -56,10 +56,35 @@ describe('GET /', () => {
   });
 
   it('links to the next page keeping the search and category', async () => {
-    const res = await request(shop.app).get('/?category=coffee&sort=name').set(json);
-    expect(res.body.pageCount).toBe(1);
-    const page = decode((await request(shop.app).get('/?sort=name').expect(200)).text);
-    expect(page).toContain('href="/?sort=name&page=2"');
+    const { agent } = await visitor(shop);
+    await agent.post('/preferences').set(json).send({ pageSize: 6 }).expect(200);
+    // "coffee" finds the seven coffee products (by their category): two pages of six.
+    const first = decode((await agent.get('/?q=coffee&category=coffee').expect(200)).text);
+    expect(first).toContain('href="/?q=coffee&category=coffee&page=2"');
+    const second = await agent.get('/?q=coffee&category=coffee&page=2').set(json).expect(200);
+    expect(second.body.page).toBe(2);
+    expect(second.body.products.map((p: Listed) => p.category)).toEqual(['coffee']);
+    const sorted = decode((await request(shop.app).get('/?sort=name').expect(200)).text);
+    expect(sorted).toContain('href="/?sort=name&page=2"');
+  });
+
+  it('keeps the search in the box and in every category link', async () => {
+    const page = decode((await request(shop.app).get('/?q=tea&category=tea').expect(200)).text);
+    expect(page).toContain('name="q" value="tea"');
+    expect(page).toContain('href="/?q=tea&category=coffee"');
+    expect(page).toMatch(/href="\/\?q=tea" class="chip"/); // "All" keeps the search too
+    const home = decode((await request(shop.app).get('/').expect(200)).text);
+    expect(home).toContain('name="q" value=""');
+    expect(home).toMatch(/href="\/" class="chip chip--active"/);
+  });
+
+  it('ranks name matches first, on whole words: "tea" never finds "steamed"', async () => {
+    const res = await request(shop.app).get('/?q=tea').set(json).expect(200);
+    const names: string[] = res.body.products.map((p: Listed) => p.name);
+    expect(names).not.toContain('House Espresso Blend 1 kg'); // "…under steamed milk"
+    const firstWithout = names.findIndex((n) => !/\btea\b/i.test(n));
+    expect(firstWithout).toBeGreaterThan(0);
+    expect(names.slice(firstWithout).some((n) => /\btea\b/i.test(n))).toBe(false);
   });
 
   it('refuses a bad sort, page or category with 422 naming the field', async () => {

@@ -73,6 +73,36 @@ describe('a flood of cookieless requests', () => {
   });
 });
 
+describe('a guest’s chosen preferences', () => {
+  beforeEach(async () => {
+    shop = await makeShop({ env: caps });
+  });
+
+  it('keep the session through a flood, as a cart would', async () => {
+    const agent = request.agent(shop.app);
+    await agent.get('/').expect(200);
+    await agent.post('/preferences').set(json).send({ theme: 'dark' }).expect(200);
+
+    await flood(shop, 200);
+
+    const res = await agent.get('/').set(json).expect(200);
+    expect(res.body.prefs.theme).toBe('dark');
+  });
+
+  it('give the session the long lifetime of a cart', async () => {
+    const long = await makeShop({ env: { EMPTY_SESSION_TTL_MS: '60000', GUEST_CART_TTL_MS: '86400000' } });
+    const agent = request.agent(long.app);
+    const expiresIn = (res: { headers: Record<string, unknown> }) => {
+      const cookies = res.headers['set-cookie'];
+      const cookie = (Array.isArray(cookies) ? (cookies as string[]) : []).find((c) => c.startsWith('shop.sid='));
+      return Date.parse(/Expires=([^;]+)/.exec(cookie ?? '')?.[1] ?? '') - Date.now();
+    };
+    expect(expiresIn(await agent.get('/'))).toBeLessThanOrEqual(60_000);
+    const chosen = await agent.post('/preferences').set(json).send({ sort: 'name' }).expect(200);
+    expect(expiresIn(chosen)).toBeGreaterThan(23 * 3600_000);
+  });
+});
+
 describe('a cart that is emptied', () => {
   beforeEach(async () => {
     shop = await makeShop({ env: caps });
@@ -127,6 +157,16 @@ describe('TieredStore', () => {
     expect(await get(store, 'cart')).toEqual(withCart);
     expect(await get(store, 'bot-0')).toBeNull();
     expect(await get(store, 'bot-9')).toEqual(empty);
+  });
+
+  it('keeps a session with chosen preferences in the kept tier', async () => {
+    const { tiers, store } = tiered();
+    const withPrefs = stored({ prefs: { theme: 'dark' } });
+    await set(store, 'a', withPrefs);
+    expect([await get(tiers.empty, 'a'), await get(tiers.kept, 'a')]).toEqual([undefined, withPrefs]);
+    const nothingChosen = stored({ prefs: {} });
+    await set(store, 'b', nothingChosen);
+    expect([await get(tiers.empty, 'b'), await get(tiers.kept, 'b')]).toEqual([nothingChosen, undefined]);
   });
 
   it('destroys a session in both tiers', async () => {
