@@ -2,6 +2,7 @@
 // so that checkouts on any instance see and change the same numbers. Cart rules and
 // checkout read it fresh; pages that only show it read a copy at most
 // DISPLAY_MAX_AGE_MS old (see displayLevels).
+import { CompiledQuery } from 'kysely';
 import type { Availability } from '../cart/types.js';
 import type { Db } from '../db/connect.js';
 import type { Catalog } from './catalog.js';
@@ -15,12 +16,15 @@ export const DISPLAY_MAX_AGE_MS = 2_000;
 export type DisplayedStock = { levels: StockLevels; version: number };
 
 export class StockRepository {
-  // Read on every cart change: built and compiled once, not per call.
+  // Built and compiled once, not per call: one product's level is read on every cart change.
   private readonly levelsQuery;
+  private readonly levelSql: string;
   private displayed: (DisplayedStock & { readAt: number }) | undefined;
 
   constructor(private readonly db: Db) {
     this.levelsQuery = db.selectFrom('stock').select(['product_id', 'quantity']).compile();
+    // The dialect's own SQL (`?` or `$1`), compiled with a stand-in and run with the real ID.
+    this.levelSql = db.selectFrom('stock').select('quantity').where('product_id', '=', '').compile().sql;
   }
 
   /** Adds products that are new to the database; existing stock is left as it is. */
@@ -31,6 +35,12 @@ export class StockRepository {
       .values(catalog.products.map((p) => ({ product_id: p.id, quantity: p.stock })))
       .onConflict((oc) => oc.column('product_id').doNothing())
       .execute();
+  }
+
+  /** How many of one product are left, read now. */
+  async levelOf(productId: string): Promise<number> {
+    const { rows } = await this.db.executeQuery<{ quantity: number }>(CompiledQuery.raw(this.levelSql, [productId]));
+    return rows[0]?.quantity ?? 0;
   }
 
   async levels(): Promise<StockLevels> {
@@ -69,6 +79,15 @@ export function availabilityFrom(catalog: Catalog, levels: StockLevels): Availab
   return (productId) => {
     if (catalog.findById(productId) === undefined) return undefined;
     return { stock: levels.get(productId) ?? 0 };
+  };
+}
+
+/** The same for a rule about one product only (`levels` holds just its level); asking about another is a bug. */
+export function availabilityOf(catalog: Catalog, levels: StockLevels): Availability {
+  const known = availabilityFrom(catalog, levels);
+  return (productId) => {
+    if (!levels.has(productId)) throw new Error(`the stock of ${productId} was not read for this change`);
+    return known(productId);
   };
 }
 

@@ -8,7 +8,7 @@ import type { SavedCartRepository } from '../accounts/saved-carts.js';
 import { type PricedCart, priceCart } from '../cart/pricing.js';
 import type { Availability, Cart, CartLimits } from '../cart/types.js';
 import type { Catalog } from '../catalog/catalog.js';
-import { availabilityFrom, type StockRepository } from '../catalog/stock.js';
+import { availabilityFrom, availabilityOf, type StockRepository } from '../catalog/stock.js';
 import type { ShopSession } from './state.js';
 
 export type RuleContext = { limits: CartLimits; availability: Availability };
@@ -32,14 +32,18 @@ export class CartState {
   /**
    * Applies one rule to the session's cart. A rule that refuses (CartRefusal)
    * throws before anything is stored, so a refused request changes nothing.
+   * `detail` goes on the timeline; its productId names the one product whose stock
+   * the rule may ask about, read fresh (a removal or a clear reads none).
    */
   async change(
     session: ShopSession,
     event: string,
-    detail: Record<string, unknown>,
+    detail: { productId?: string } & Record<string, unknown>,
     rule: (cart: Cart, ctx: RuleContext) => Cart,
   ): Promise<Cart> {
-    const next = rule(session.cart, { limits: this.limits, availability: await this.availability() });
+    const levels = new Map<string, number>();
+    if (detail.productId !== undefined) levels.set(detail.productId, await this.stock.levelOf(detail.productId));
+    const next = rule(session.cart, { limits: this.limits, availability: availabilityOf(this.catalog, levels) });
     const user = session.user;
     if (user) await this.savedCarts.save(user.id, next);
     session.setCart(next, event, detail);
