@@ -56,7 +56,8 @@ function stop(run: Awaited<ReturnType<typeof runningShop>>, signal = 'SIGTERM') 
 
 /** Holds every stock read until `release()`: a request that stays in flight. */
 function holdStock(shop: Shop) {
-  const levels = shop.services.stock.levels.bind(shop.services.stock);
+  const stock = shop.services.stock;
+  const [levels, levelOf] = [stock.levels.bind(stock), stock.levelOf.bind(stock)];
   let release: () => void = () => {};
   const gate = new Promise<void>((resolve) => {
     release = resolve;
@@ -65,10 +66,15 @@ function holdStock(shop: Shop) {
   const inFlight = new Promise<void>((resolve) => {
     reached = resolve;
   });
-  shop.services.stock.levels = async () => {
+  stock.levels = async () => {
     reached();
     await gate;
     return levels();
+  };
+  stock.levelOf = async (productId) => {
+    reached();
+    await gate;
+    return levelOf(productId);
   };
   return { inFlight, release };
 }

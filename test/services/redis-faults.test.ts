@@ -32,11 +32,11 @@ describe.skipIf(!available)('sessions in Redis when Redis misbehaves', () => {
     const cookie = `shop.sid=${sessionCookie(await agent.get('/').set(json)) ?? ''}`;
     // A on instance one: its stock read takes four leases.
     const stock = one.services.stock;
-    const levels = stock.levels.bind(stock);
-    stock.levels = async () => {
-      stock.levels = levels;
+    const levelOf = stock.levelOf.bind(stock);
+    stock.levelOf = async (productId) => {
+      stock.levelOf = levelOf;
       await sleep(1200);
-      return levels();
+      return levelOf(productId);
     };
     const slow = request(one.app).post('/cart/items').set('Cookie', cookie).set(json).send({ productId: 'p-001' });
     const slowDone = slow.then((res) => res.status);

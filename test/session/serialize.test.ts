@@ -25,13 +25,13 @@ async function listen(shop: Shop): Promise<{ server: http.Server; port: number }
 /** Makes the next stock read take `ms`: a slow database, for the request that hits it. */
 function slowDownNextStockRead(shop: Shop, ms: number): Promise<void> {
   const stock = shop.services.stock;
-  const levels = stock.levels.bind(stock);
+  const levelOf = stock.levelOf.bind(stock);
   return new Promise((reached) => {
-    stock.levels = async () => {
-      stock.levels = levels;
+    stock.levelOf = async (productId) => {
+      stock.levelOf = levelOf;
       reached();
       await sleep(ms);
-      return levels();
+      return levelOf(productId);
     };
   });
 }

@@ -16,9 +16,11 @@ async function loggedShop() {
 
 /** Every read of the stock fails from now on, with `thrown` (not always an Error). */
 function breakStock(shop: Shop, thrown: unknown): void {
-  shop.services.stock.levels = async () => {
+  const fail = async () => {
     throw thrown;
   };
+  shop.services.stock.levels = fail;
+  shop.services.stock.levelOf = fail;
 }
 
 describe('a 500', () => {
@@ -58,10 +60,10 @@ describe('a 500', () => {
     const { shop } = await loggedShop();
     const { agent } = await visitor(shop);
     await agent.post('/cart/items').set(json).send({ productId: 'p-001', quantity: 2 }).expect(200);
-    const levels = shop.services.stock.levels.bind(shop.services.stock);
+    const { levels, levelOf } = shop.services.stock;
     breakStock(shop, new Error('boom'));
     await agent.post('/cart/items').set(json).send({ productId: 'p-002' }).expect(500);
-    shop.services.stock.levels = levels;
+    Object.assign(shop.services.stock, { levels, levelOf });
     const cart = await cartOf(agent);
     expect(cart.lines.map((l: { productId: string; quantity: number }) => [l.productId, l.quantity])).toEqual([
       ['p-001', 2],
