@@ -4,7 +4,6 @@
 // region) announces the result. Each display preference is posted on its own as soon as
 // it changes, then the page reloads to show it. Same routes, JSON instead of HTML.
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? '';
-const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 const ADDED_MS = 2000;
 
 /** Answers { sent: false } only when no response came back: then a normal form post is safe to try. */
@@ -32,12 +31,15 @@ function showMessage(text, kind) {
   area.replaceChildren(message);
 }
 
-/** Shows an amount as views/partials/price.hbs does, so it keeps its look: <span class="price">$1.00</span>. */
-function showPrice(element, cents) {
+/**
+ * Shows an amount as views/partials/price.hbs does, so it keeps its look: <span class="price">$1.00</span>.
+ * `text` is the server's own formatting of it (the cart JSON's unitPrice, lineTotal, subtotal…).
+ */
+function showPrice(element, text) {
   if (!element) return;
   const price = document.createElement('span');
   price.className = 'price';
-  price.textContent = money.format(cents / 100);
+  price.textContent = text;
   element.replaceChildren(price);
 }
 
@@ -50,14 +52,14 @@ function updateCart(cart) {
   for (const badge of document.querySelectorAll('.cart-badge')) badge.setAttribute('aria-label', cartLabel(cart.count));
   for (const line of cart.lines) {
     const row = document.querySelector(`[data-cart-line="${CSS.escape(line.productId)}"]`);
-    showPrice(row?.querySelector('[data-unit-price]'), line.unitPriceCents);
-    showPrice(row?.querySelector('[data-line-total]'), line.lineTotalCents);
+    showPrice(row?.querySelector('[data-unit-price]'), line.unitPrice);
+    showPrice(row?.querySelector('[data-line-total]'), line.lineTotal);
   }
-  showPrice(document.querySelector('[data-cart-subtotal]'), cart.subtotalCents);
+  showPrice(document.querySelector('[data-cart-subtotal]'), cart.subtotal);
   const shipping = document.querySelector('[data-cart-shipping]');
-  if (cart.shippingCents === 0) shipping?.replaceChildren('Free');
-  else showPrice(shipping, cart.shippingCents);
-  showPrice(document.querySelector('[data-cart-total]'), cart.totalCents);
+  if (cart.shippingCents === 0) shipping?.replaceChildren(cart.shipping);
+  else showPrice(shipping, cart.shipping);
+  showPrice(document.querySelector('[data-cart-total]'), cart.total);
 }
 
 /** On the cart page: has a line come or gone (removed in another tab, or withdrawn)? */

@@ -5,8 +5,14 @@ import type { PricedCart } from '../cart/pricing.js';
 import type { CartRefusal } from '../cart/rules.js';
 import type { StockLevels } from '../catalog/stock.js';
 import { CartState } from '../session/cart-state.js';
+import { formatMoney } from './views.js';
 
-/** The JSON contract: { lines: [{ productId, slug, name, quantity, unitPriceCents, lineTotalCents }], count, subtotalCents, shippingCents, totalCents }. */
+/**
+ * The JSON contract: { lines: [{ productId, slug, name, quantity, unitPriceCents, lineTotalCents }],
+ * count, subtotalCents, shippingCents, totalCents }, and beside each amount the same figure as
+ * people read it ("$29.00", shipping "Free"), formatted here so that a page updating itself
+ * (public/js/shop.js) shows exactly what the server renders.
+ */
 export function cartJson(cart: PricedCart) {
   return {
     lines: cart.lines.map(({ productId, slug, name, quantity, unitPriceCents, lineTotalCents }) => ({
@@ -16,11 +22,16 @@ export function cartJson(cart: PricedCart) {
       quantity,
       unitPriceCents,
       lineTotalCents,
+      unitPrice: formatMoney(unitPriceCents),
+      lineTotal: formatMoney(lineTotalCents),
     })),
     count: cart.count,
     subtotalCents: cart.subtotalCents,
     shippingCents: cart.shippingCents,
     totalCents: cart.totalCents,
+    subtotal: formatMoney(cart.subtotalCents),
+    shipping: cart.shippingCents === 0 ? 'Free' : formatMoney(cart.shippingCents),
+    total: formatMoney(cart.totalCents),
   };
 }
 

@@ -89,3 +89,15 @@ export const contact = {
   postalCode: '1100-001',
   country: 'Portugal',
 };
+
+/** An empty cart as the JSON answers show it: every amount in cents and as people read it. */
+export const EMPTY_CART = {
+  lines: [],
+  count: 0,
+  subtotalCents: 0,
+  shippingCents: 0,
+  totalCents: 0,
+  subtotal: '$0.00',
+  shipping: 'Free',
+  total: '$0.00',
+};

@@ -3,7 +3,17 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Cart } from '../../src/cart/types.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { FakeClock } from '../helpers/clock.js';
-import { cartOf, csrfFrom, decode, json, makeShop, type Shop, sessionCookie, visitor } from '../helpers/shop.js';
+import {
+  cartOf,
+  csrfFrom,
+  decode,
+  EMPTY_CART,
+  json,
+  makeShop,
+  type Shop,
+  sessionCookie,
+  visitor,
+} from '../helpers/shop.js';
 
 let shop: Shop;
 beforeEach(async () => {
@@ -90,7 +100,7 @@ describe('POST /login (JSON)', () => {
 
     await replay(shop, guestCookie, '/account').expect(401);
     const replayed = await replay(shop, guestCookie, '/cart').expect(200);
-    expect(replayed.body.cart).toEqual({ lines: [], count: 0, subtotalCents: 0, shippingCents: 0, totalCents: 0 });
+    expect(replayed.body.cart).toEqual(EMPTY_CART);
     expect(sessionCookie(replayed)).not.toBe(guestCookie);
     await agent.get('/account').set(json).expect(200);
   });
@@ -392,7 +402,7 @@ describe('POST /logout', () => {
     expect(setCookie[0]).toContain('Expires=Thu, 01 Jan 1970 00:00:00 GMT');
 
     const next = await agent.get('/cart').set(json).expect(200);
-    expect(next.body.cart).toEqual({ lines: [], count: 0, subtotalCents: 0, shippingCents: 0, totalCents: 0 });
+    expect(next.body.cart).toEqual(EMPTY_CART);
     expect(sessionCookie(next)).not.toBe(userCookie);
     await agent.get('/account').set(json).expect(401);
     // The logged-in cookie is dead too, and the saved cart waits in the database.
@@ -405,7 +415,7 @@ describe('POST /logout', () => {
     await agent.post('/login').set(json).send(RAVI).expect(200);
     await add(agent, 'p-001', 2);
     const res = await agent.post('/logout').set(json).send({}).expect(200);
-    expect(res.body).toEqual({ cart: { lines: [], count: 0, subtotalCents: 0, shippingCents: 0, totalCents: 0 } });
+    expect(res.body).toEqual({ cart: EMPTY_CART });
   });
 
   it('refuses a form post without the CSRF token and stays logged in', async () => {

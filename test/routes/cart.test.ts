@@ -1,7 +1,7 @@
 import type request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadProducts } from '../../src/catalog/products.js';
-import { cartOf, decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
+import { cartOf, decode, EMPTY_CART, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
 import { storeCart } from './stored-session.js';
 
 let shop: Shop;
@@ -22,12 +22,17 @@ describe('POST /cart/items (JSON)', () => {
           quantity: 2,
           unitPriceCents: 1450,
           lineTotalCents: 2900,
+          unitPrice: '$14.50',
+          lineTotal: '$29.00',
         },
       ],
       count: 2,
       subtotalCents: 2900,
       shippingCents: 495,
       totalCents: 3395,
+      subtotal: '$29.00',
+      shipping: '$4.95',
+      total: '$33.95',
     });
   });
 
@@ -100,7 +105,7 @@ describe('cart lifecycle (JSON)', () => {
     expect(res.body.cart.lines.map((l: { productId: string }) => l.productId)).toEqual(['p-001']);
 
     res = await agent.post('/cart/clear').set(json).send({}).expect(200);
-    expect(res.body.cart).toEqual({ lines: [], count: 0, subtotalCents: 0, shippingCents: 0, totalCents: 0 });
+    expect(res.body.cart).toEqual(EMPTY_CART);
   });
 
   it('prices the cart from the catalog at read time', async () => {

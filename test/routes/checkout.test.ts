@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cartOf, contact, decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
+import { cartOf, contact, decode, EMPTY_CART, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
 
 let shop: Shop;
 beforeEach(async () => {
@@ -86,12 +86,17 @@ describe('GET /checkout', () => {
             quantity: 2,
             unitPriceCents: 1450,
             lineTotalCents: 2900,
+            unitPrice: '$14.50',
+            lineTotal: '$29.00',
           },
         ],
         count: 2,
         subtotalCents: 2900,
         shippingCents: 495,
         totalCents: 3395,
+        subtotal: '$29.00',
+        shipping: '$4.95',
+        total: '$33.95',
       },
       subtotalCents: 2900,
       shippingCents: 495,
@@ -184,8 +189,8 @@ describe('POST /checkout (guest)', () => {
       totalCents: 9470,
       createdAt: expect.any(String),
     });
-    expect(res.body.cart).toEqual({ lines: [], count: 0, subtotalCents: 0, shippingCents: 0, totalCents: 0 });
-    expect(await cartOf(agent)).toEqual({ lines: [], count: 0, subtotalCents: 0, shippingCents: 0, totalCents: 0 });
+    expect(res.body.cart).toEqual(EMPTY_CART);
+    expect(await cartOf(agent)).toEqual(EMPTY_CART);
     expect(await stockOf('p-001')).toBe(38);
     expect(await stockOf('p-004')).toBe(0);
     expect(await stockOf('p-002')).toBe(34);
@@ -343,7 +348,7 @@ describe('POST /checkout: stock', () => {
       expect(r.body.error).toContain(`${BEANS} is sold out`);
       expect(r.body.error).toContain('nothing was ordered');
       expect(r.body.shortages).toEqual([{ productId: 'p-001', requested: 1, available: 0 }]);
-      expect(r.body.cart).toEqual({ lines: [], count: 0, subtotalCents: 0, shippingCents: 0, totalCents: 0 });
+      expect(r.body.cart).toEqual(EMPTY_CART);
       expect(r.body.order).toBeUndefined();
     }
     expect(await stockOf('p-001')).toBe(0);
