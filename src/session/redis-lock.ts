@@ -26,15 +26,26 @@ type Held = { lockKey: string; token: string; since: number; lost: boolean; hand
 
 /**
  * A lock handed on within this process this many times in a row is then released in
- * Redis, so waiters in other processes get their turn too.
+ * Redis if a waiter in another process wants it, so that waiter gets its turn too.
  */
 const MAX_HAND_OFFS = 8;
+/** A waiter in another process says so under this key's `:wanted`, for this long per try. */
+const WANTED_MS = 200;
+/**
+ * After giving way, this process's next waiter lets this long pass before its first
+ * try: longer than another process's longest pause between tries (see takeInRedis).
+ */
+const GIVE_WAY_MS = 100;
 
 export class RedisSessionLock implements SessionLock {
   private readonly local = new LocalSessionLock();
   private readonly held = new Set<Held>();
   /** Redis locks passed to the next local waiter of their key, waiting to be picked up. */
   private readonly handedOff = new Map<string, Held>();
+  /** Locks this process released to let another process in: until when its own waiters hold back. */
+  private readonly givingWay = new Map<string, number>();
+  /** Tells this process's `:wanted` marks from other processes'. */
+  private readonly id = randomUUID();
   private renewer: NodeJS.Timeout | undefined;
   /** How many Redis calls of this process have failed or timed out so far. */
   private failures = 0;
@@ -90,6 +101,11 @@ export class RedisSessionLock implements SessionLock {
 
   private async takeInRedis(lockKey: string, deadline: number): Promise<Held | undefined> {
     const token = randomUUID();
+    const holdBackUntil = this.givingWay.get(lockKey);
+    if (holdBackUntil !== undefined) {
+      this.givingWay.delete(lockKey);
+      if (holdBackUntil > Date.now()) await sleep(holdBackUntil - Date.now());
+    }
     for (let attempt = 0; ; attempt++) {
       let set: string | null;
       try {
@@ -104,9 +120,12 @@ export class RedisSessionLock implements SessionLock {
       }
       if (set === 'OK') return { lockKey, token, since: Date.now(), lost: false, handOffs: 0 };
       if (Date.now() >= deadline) return undefined;
-      // Another process holds it. Jitter keeps processes from retrying in lock-step.
+      // Another process holds it: say that we want it (see release), then wait a little.
+      // Jitter keeps processes from retrying in lock-step.
+      const wanted = { expiration: { type: 'PX', value: WANTED_MS } } as const;
+      this.call(this.redis.set(`${lockKey}:wanted`, this.id, wanted)).catch(() => {});
       const backoff = Math.min(5 * 2 ** Math.min(attempt, 4), 50);
-      await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * backoff));
+      await sleep(backoff / 2 + Math.random() * backoff);
     }
   }
 
@@ -118,12 +137,17 @@ export class RedisSessionLock implements SessionLock {
       if (released) return;
       released = true;
       // Someone in this process waits for the same session: hand the Redis lock over with
-      // the local one (saves a release and a SET NX), within MAX_HAND_OFFS in a row.
-      if (!held.lost && held.handOffs < MAX_HAND_OFFS && this.local.hasWaiters(inProcessKey(held, this.prefix))) {
-        this.handedOff.set(held.lockKey, { ...held, handOffs: held.handOffs + 1, since: Date.now() });
-        this.held.delete(held);
-        await inProcess.release();
-        return;
+      // the local one (saves a release and a SET NX), MAX_HAND_OFFS times in a row, and
+      // on past that only while no other process wants the lock.
+      if (!held.lost && this.local.hasWaiters(inProcessKey(held, this.prefix))) {
+        const handOffs = held.handOffs < MAX_HAND_OFFS ? held.handOffs + 1 : 0;
+        if (handOffs > 0 || !(await this.wantedElsewhere(held.lockKey))) {
+          this.handedOff.set(held.lockKey, { ...held, handOffs, since: Date.now() });
+          this.held.delete(held);
+          await inProcess.release();
+          return;
+        }
+        this.givingWay.set(held.lockKey, Date.now() + GIVE_WAY_MS);
       }
       this.held.delete(held);
       if (this.held.size === 0) this.stopRenewing();
@@ -141,6 +165,12 @@ export class RedisSessionLock implements SessionLock {
         void release();
       },
     };
+  }
+
+  /** A waiter in another process has asked for this lock within WANTED_MS. */
+  private async wantedElsewhere(lockKey: string): Promise<boolean> {
+    const wanter = await this.call(this.redis.get(`${lockKey}:wanted`)).catch(() => null);
+    return wanter !== null && wanter !== this.id;
   }
 
   /** Extends one lease; marks the lock lost when the key no longer holds our token. */
@@ -183,6 +213,8 @@ export class RedisSessionLock implements SessionLock {
     });
   }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The local queue's key of a Redis lock key. */
 const inProcessKey = (held: Held, prefix: string) => held.lockKey.slice(prefix.length);
