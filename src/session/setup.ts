@@ -81,9 +81,20 @@ export function sessionMiddleware(config: Config, store: Store): RequestHandler 
     cookie: { ...cookie.options, maxAge: config.session.emptyTtlMs }, // raised for carts and users, see ShopSession
   });
   const log = storeLogOf(store);
-  if (log === undefined) return handler;
-  const trace = traceRequest(log, (req) => requestSessionId(req, cookie.name, config.session.secrets));
-  return (req, res, next) => handler(req, res, (err?: unknown) => (err ? next(err) : trace(req, res, next)));
+  const trace = log && traceRequest(log, (req) => requestSessionId(req, cookie.name, config.session.secrets));
+  return (req, res, next) => {
+    let passedOn = false;
+    handler(req, res, (err?: unknown) => {
+      // With `unset: 'destroy'`, a session that is gone by the end of the response (a
+      // logout whose destroy the store refused) is destroyed again inside res.end(), and
+      // a failure is reported here a second time, long after the request moved on: the
+      // error page is already on its way out, so it is logged, not answered twice.
+      if (passedOn) return req.log?.warn({ err }, 'the session store refused a destroy at the end of a response');
+      passedOn = true;
+      if (err || trace === undefined) next(err);
+      else trace(req, res, next);
+    });
+  };
 }
 
 /** Notes, once the answer is out, which store writes the request made (inspector only). */
