@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { BoundedMap } from '../bounded-map.js';
 import { migrate } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -63,14 +64,13 @@ const STATEMENTS_MAX = 500;
  * statement by itself after a schema change.
  */
 export function preparingOnce(database: Sqlite.Database): SqliteDatabase {
-  const statements = new Map<string, Sqlite.Statement>();
+  const statements = new BoundedMap<string, Sqlite.Statement>(STATEMENTS_MAX);
   return {
     close: () => database.close(),
     prepare(sql: string) {
       let statement = statements.get(sql);
       if (statement === undefined) {
         statement = database.prepare(sql);
-        if (statements.size >= STATEMENTS_MAX) statements.delete(statements.keys().next().value ?? '');
         statements.set(sql, statement);
       }
       return statement;

@@ -3,6 +3,7 @@
 // The lease is renewed while its holder runs, so only a crashed holder loses it;
 // every Redis call is bounded, so a hung Redis answers 503 instead of hanging.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClientType } from 'redis';
 import { callDependency, UnavailableError } from '../unavailable.js';
 import { LocalSessionLock, type LockHandle, type SessionLock } from './lock.js';
@@ -213,8 +214,6 @@ export class RedisSessionLock implements SessionLock {
     });
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The local queue's key of a Redis lock key. */
 const inProcessKey = (held: Held, prefix: string) => held.lockKey.slice(prefix.length);

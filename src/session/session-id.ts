@@ -4,6 +4,7 @@
 // an ID signed with an older secret: all of them must share one lock.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { BoundedMap } from '../bounded-map.js';
 
 // Asked twice per request (the new-session limit, then the lock): unsigned once.
 const unsigned = new WeakMap<IncomingMessage, string | undefined>();
@@ -44,20 +45,19 @@ function readCookie(header: string | undefined, name: string): string | undefine
  * cookie with every request, and one HMAC for it is enough. Only good signatures are
  * kept (a forged one is checked every time), at most VERIFIED_MAX, oldest out first.
  */
-const verified = new WeakMap<readonly string[], Map<string, string>>();
+const verified = new WeakMap<readonly string[], BoundedMap<string, string>>();
 const VERIFIED_MAX = 10_000;
 
 function unsign(signed: string, secrets: string[]): string | undefined {
   let known = verified.get(secrets);
   if (known === undefined) {
-    known = new Map();
+    known = new BoundedMap(VERIFIED_MAX);
     verified.set(secrets, known);
   }
   const hit = known.get(signed);
   if (hit !== undefined) return hit;
   const value = verify(signed, secrets);
   if (value === undefined) return undefined;
-  if (known.size >= VERIFIED_MAX) known.delete(known.keys().next().value ?? '');
   known.set(signed, value);
   return value;
 }

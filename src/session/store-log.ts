@@ -3,6 +3,7 @@
 // (web/inspector-view.ts says why). Built only while the inspector is on (session/setup.ts); then each store write
 // costs a map lookup and a push, and each request one small record.
 import session, { type SessionData, type Store } from 'express-session';
+import { BoundedMap } from '../bounded-map.js';
 
 export type StoreWrite = 'set' | 'touch' | 'destroy';
 export type RequestTrace = {
@@ -21,13 +22,13 @@ const MAX_IDS = 1_000; // sessions remembered; the oldest goes first
 const PER_ID = 8; // requests remembered per session
 
 export class StoreLog {
-  private readonly pending = new Map<string, StoreWrite[]>();
-  private readonly traces = new Map<string, RequestTrace[]>();
+  private readonly pending = new BoundedMap<string, StoreWrite[]>(MAX_IDS);
+  private readonly traces = new BoundedMap<string, RequestTrace[]>(MAX_IDS);
 
   note(sid: string, op: StoreWrite): void {
     const ops = this.pending.get(sid);
     if (ops) ops.push(op);
-    else keep(this.pending, sid, [op]);
+    else this.pending.set(sid, [op]);
   }
 
   /** The writes noted for `sid` since the last take. */
@@ -40,21 +41,13 @@ export class StoreLog {
   add(sid: string, trace: RequestTrace): void {
     const list = this.traces.get(sid) ?? [];
     this.traces.delete(sid); // re-inserted last: the most recently used session is evicted last
-    keep(this.traces, sid, [...list, trace].slice(-PER_ID));
+    this.traces.set(sid, [...list, trace].slice(-PER_ID));
   }
 
   /** Oldest first. */
   recent(sid: string): RequestTrace[] {
     return this.traces.get(sid) ?? [];
   }
-}
-
-function keep<V>(map: Map<string, V>, key: string, value: V): void {
-  if (map.size >= MAX_IDS) {
-    const oldest = map.keys().next();
-    if (!oldest.done) map.delete(oldest.value);
-  }
-  map.set(key, value);
 }
 
 type Callback<T> = (err: unknown, value?: T) => void;

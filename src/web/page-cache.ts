@@ -5,6 +5,7 @@
 // request. The caller's key must name everything else that shapes the page.
 import { randomBytes } from 'node:crypto';
 import Handlebars from 'handlebars';
+import { BoundedMap } from '../bounded-map.js';
 
 /** The per-session parts of a page; filled in escaped, as Handlebars would. */
 export type Holes = { csrf: string; cartCount: string; cartLabel: string; username: string };
@@ -18,10 +19,12 @@ export class PageCache {
   /** Unguessable markers, so text in a URL or a product can never be taken for one. */
   private readonly nonce = randomBytes(8).toString('hex');
   private readonly pattern = new RegExp(`\u0000${this.nonce}:(\\w+)\u0000`, 'g');
-  /** Insertion-ordered: the oldest entry goes first once `max` is reached. */
-  private readonly pages = new Map<string, Part[]>();
+  /** The oldest page goes first once `max` are kept. */
+  private readonly pages: BoundedMap<string, Part[]>;
 
-  constructor(private readonly max = 500) {}
+  constructor(max = 500) {
+    this.pages = new BoundedMap(max);
+  }
 
   /** What to render in place of each per-session part. */
   get markers(): Holes {
@@ -56,10 +59,6 @@ export class PageCache {
       if (!NAMES.includes(piece as keyof Holes)) throw new Error(`unknown page marker ${piece}`);
       return piece as keyof Holes;
     });
-    if (this.pages.size >= this.max) {
-      const oldest = this.pages.keys().next();
-      if (!oldest.done) this.pages.delete(oldest.value);
-    }
     this.pages.set(key, parts);
   }
 
