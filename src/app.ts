@@ -1,6 +1,5 @@
 // createApp: the middleware order and the routers, with no listening and no
 // global state, so tests can build as many apps as they like.
-import { join } from 'node:path';
 import compression from 'compression';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
@@ -24,11 +23,14 @@ import { drainOf } from './web/drain.js';
 import { handleErrors, notFound } from './web/error-handler.js';
 import { requestLogger } from './web/logging.js';
 import { newSessionLimiter } from './web/new-session-limit.js';
+import { readBody } from './web/read-body.js';
 import { securityHeaders } from './web/security-headers.js';
 import { tourPanel } from './web/tour.js';
 import { configureViews, publicDir } from './web/views.js';
 
 const BODY_LIMIT = '16kb';
+/** What public/ holds: the stylesheet, the script, the product images and the icon. */
+const ASSET_PATH = /^\/(?:css|js|images)\/|^\/favicon\.svg$/;
 
 export function createApp(services: Services, logger: Logger): Express {
   const { config } = services;
@@ -65,17 +67,20 @@ export function createApp(services: Services, logger: Logger): Express {
   app.use((req, res, next) => (req.headers['accept-encoding'] ? compress(req, res, next) : next()));
 
   // Before the session: static files and health checks never create one.
-  // Each asset folder under its own prefix: a page request never pays for a stat()
+  // Only the asset paths reach express.static: a page request never pays for a stat()
   // of public/ and a discarded 404 on its way to the routes.
-  const assets = { maxAge: config.production ? '1d' : 0, index: false, fallthrough: false };
-  for (const folder of ['css', 'js', 'images']) app.use(`/${folder}`, express.static(join(publicDir, folder), assets));
-  app.get('/favicon.svg', (_req, res) => res.sendFile(join(publicDir, 'favicon.svg'), { maxAge: assets.maxAge }));
+  const assets = express.static(publicDir, { maxAge: config.production ? '1d' : 0, index: false, fallthrough: false });
+  app.use((req, res, next) => (ASSET_PATH.test(req.path) ? assets(req, res, next) : next()));
   app.use(healthRoutes(services, drainOf(app)));
 
   // Bodies are read (size-limited here, time-limited by the server's requestTimeout)
   // before the session lock is taken: a slow upload must not hold the shopper's session.
-  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
-  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }));
+  app.use(
+    readBody(
+      express.json({ limit: BODY_LIMIT, strict: true }),
+      express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }),
+    ),
+  );
 
   // A flood of cookieless requests from one address cannot make sessions without end.
   app.use(
@@ -102,7 +107,7 @@ export function createApp(services: Services, logger: Logger): Express {
   app.use(attachShopSession(sessionPolicy(config), authPolicy(config), services.now));
   // Pages differ per session: no shared cache may keep one shopper's page for another.
   app.use((_req, res, next) => {
-    res.set('Cache-Control', 'private, no-store');
+    res.setHeader('Cache-Control', 'private, no-store');
     next();
   });
   app.use(csrf.csrfSynchronisedProtection);

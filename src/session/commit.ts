@@ -8,9 +8,19 @@ import { markCommitted, noteStoredExpiry } from './guarded-store.js';
 import { saveSession } from './lifecycle.js';
 import { SessionLockLostError } from './lock.js';
 
-/** Everything stored but the cookie, which express-session keeps up to date itself. */
-function fingerprint(data: object): string {
-  return JSON.stringify(data, (key, value) => (key === 'cookie' ? undefined : value));
+/**
+ * Everything stored but the cookie, which express-session keeps up to date itself.
+ * The cookie is set aside for the moment: JSON.stringify leaves out a key whose value
+ * is undefined, and a replacer function would be called for every key in the session.
+ */
+function fingerprint(data: { cookie?: unknown }): string {
+  const { cookie } = data;
+  data.cookie = undefined;
+  try {
+    return JSON.stringify(data);
+  } finally {
+    data.cookie = cookie;
+  }
 }
 
 /**

@@ -20,14 +20,16 @@ export function newSessionLimiter({
   secrets,
   ...storeOptions
 }: NewSessionLimiterOptions): RequestHandler {
-  return rateLimit({
+  const limiter = rateLimit({
     windowMs: 60_000,
     limit: perIpPerMinute,
-    skip: (req: Request) => requestSessionId(req, cookieName, secrets) !== undefined,
     standardHeaders: false,
     legacyHeaders: false,
     keyGenerator: (req: Request) => ipKeyGenerator(req.ip ?? 'unknown'),
     handler: refuse('Too many new visits from your network. Please wait a minute and try again.'),
     store: limitStore('shop:new-session-limit:', storeOptions),
   });
+  // Decided before the limiter (not its `skip`), which would run a promise per request.
+  return (req, res, next) =>
+    requestSessionId(req, cookieName, secrets) === undefined ? limiter(req, res, next) : next();
 }

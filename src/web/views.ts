@@ -6,10 +6,19 @@ import { engine } from 'express-handlebars';
 
 const root = resolve(import.meta.dirname, '../..');
 
-const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+/**
+ * Integer cents → "$12.50", "$1,234.00", "-$3.05". The only place money is formatted
+ * for people. Written out rather than Intl.NumberFormat, which gives the same text
+ * (test/web/views.test.ts) at many times the cost, and a cart JSON formats nine amounts.
+ */
+export function formatMoney(cents: number): string {
+  const whole = Math.abs(Math.round(cents));
+  const dollars = String(Math.floor(whole / 100)).replace(THOUSANDS, ',');
+  return `${cents < 0 ? '-' : ''}$${dollars}.${String(whole % 100).padStart(2, '0')}`;
+}
 
-/** Integer cents → "$12.50". The only place money is formatted for people. */
-export const formatMoney = (cents: number): string => money.format(cents / 100);
+/** Every place followed by a multiple of three digits: where a thousands comma goes. */
+const THOUSANDS = /\B(?=(\d{3})+$)/g;
 
 export function configureViews(app: Express): void {
   const views = resolve(root, 'views');
