@@ -14,31 +14,34 @@ export type AuthPolicy = {
 };
 
 export function attachShopSession(policy: SessionPolicy, auth: AuthPolicy, now: () => number = Date.now) {
-  return async function shopSession(req: Request, _res: Response, next: NextFunction) {
+  return function shopSession(req: Request, _res: Response, next: NextFunction): void | Promise<void> {
     req.shopSession = new ShopSession(req, policy);
     // Stored at once anyway: the timeline may say so. Otherwise `created` waits for the
     // first thing stored, or this very write would store every visitor (ShopSession.begin).
     if (policy.saveUninitialized) req.shopSession.begin('first request: saveUninitialized stores every new session');
-    await expireStaleLogin(req, auth, now());
-    next();
+    const expired = staleLogin(req.shopSession, auth, now());
+    // A guest, or a login still good: on at once, without a promise.
+    if (expired === undefined) return next();
+    return endStaleLogin(req, expired).then(() => next());
   };
+}
+
+/** Why the session's login has run out (idle or too old), or undefined if it has not. */
+function staleLogin(session: ShopSession, auth: AuthPolicy, now: number): 'idle' | 'absolute' | undefined {
+  const user = session.user;
+  if (user === undefined) return undefined;
+  if (now - user.lastSeenAt > auth.idleMs) return 'idle';
+  if (now - user.authenticatedAt > auth.absoluteMs) return 'absolute';
+  session.seen(now, auth.seenGranularityMs);
+  return undefined;
 }
 
 /**
  * Logged in for too long, or idle for too long: the shopper becomes a guest
  * again under a new session ID, keeping the cart and preferences.
  */
-async function expireStaleLogin(req: Request, auth: AuthPolicy, now: number) {
-  const session = req.shopSession;
-  const user = session.user;
-  if (user === undefined) return;
-  const idle = now - user.lastSeenAt > auth.idleMs;
-  const tooOld = now - user.authenticatedAt > auth.absoluteMs;
-  if (!idle && !tooOld) {
-    session.seen(now, auth.seenGranularityMs);
-    return;
-  }
-  const carried = session.carryOver();
+async function endStaleLogin(req: Request, reason: 'idle' | 'absolute') {
+  const carried = req.shopSession.carryOver();
   await regenerateSession(req);
   const fresh = req.shopSession;
   // The next person at this browser may read this session (the inspector), so nothing
@@ -46,6 +49,6 @@ async function expireStaleLogin(req: Request, auth: AuthPolicy, now: number) {
   // owner is only the opaque tag set at sign-in, which lets the same member's next
   // login take the cart back without adding it to itself, and no one else's take it.
   fresh.restore({ ...carried, timeline: [], cartOwner: carried.cartOwner ?? UNKNOWN_CART_OWNER });
-  fresh.record('auth.expired', { reason: idle ? 'idle' : 'absolute' });
+  fresh.record('auth.expired', { reason });
   fresh.flash('info', 'You were signed out after a while without activity. Your cart is still here.');
 }
