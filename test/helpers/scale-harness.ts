@@ -6,12 +6,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { HAPROXY, HaProxy } from '../scale/proxy.js';
 import { type ChildServer, startServer } from './child-server.js';
 import { createTestDatabase, type TestDatabase } from './postgres-db.js';
 import { PrivateRedis } from './redis-server.js';
 import { POSTGRES_URL, serviceAvailable, toolAvailable } from './services.js';
+
+/** The store writes its log at least once a second (src/server.ts): by then, every line logged so far is out. */
+export const LOG_FLUSHED_MS = 1500;
 
 /** True when redis-server, haproxy, openssl and PostgreSQL are all there; else ONE line says why. */
 export async function scaleSuiteAvailable(): Promise<boolean> {
@@ -97,11 +101,22 @@ export class Cluster {
     }
   }
 
-  /** How many requests each instance logged as completed, for the given method and path. */
-  servedBy(method: string, path: string): number[] {
-    return this.instances.map(
-      (_, i) => this.servedByInstance(i).filter((r) => r.method === method && r.url === path).length,
-    );
+  /**
+   * How many requests each instance logged as completed, for the given method and path,
+   * once `expected` of them have been logged in all, or LOG_FLUSHED_MS has passed.
+   */
+  async servedBy(method: string, path: string, expected: number): Promise<number[]> {
+    const count = () =>
+      this.instances.map(
+        (_, i) => this.servedByInstance(i).filter((r) => r.method === method && r.url === path).length,
+      );
+    const giveUpAt = Date.now() + LOG_FLUSHED_MS;
+    let counts = count();
+    while (counts.reduce((sum, n) => sum + n, 0) < expected && Date.now() < giveUpAt) {
+      await sleep(50);
+      counts = count();
+    }
+    return counts;
   }
 
   /** Every request instance `index` logged as completed. */

@@ -2,7 +2,7 @@
 // (deploy/haproxy.cfg, round-robin, no stickiness), sharing a private Redis and a
 // PostgreSQL database of their own. One shopper's whole visit goes through the proxy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, scaleSuiteAvailable, useCluster } from '../helpers/scale-harness.js';
+import { type Cluster, LOG_FLUSHED_MS, scaleSuiteAvailable, useCluster } from '../helpers/scale-harness.js';
 import { contact } from '../helpers/shop.js';
 import { answerLine, errorText, isSuccess, Shopper, statusCounts } from './client.js';
 import { p100, sleep } from './timing.js';
@@ -54,7 +54,7 @@ describe.skipIf(!available)('three instances behind HAProxy', () => {
     const adds = await Promise.all(
       Array.from({ length: 40 }, (_, i) => shopper.post('/cart/items', { productId: PRODUCTS[i % 4], quantity: 1 })),
     );
-    const perInstance = cluster.servedBy('POST', '/cart/items');
+    const perInstance = await cluster.servedBy('POST', '/cart/items', 40);
     console.info(
       `scale-out: 40 parallel adds in ${Math.round(performance.now() - started)} ms, p100 ${p100(adds)} ms, per instance ${perInstance.join('/')}`,
     );
@@ -85,8 +85,9 @@ describe.skipIf(!available)('three instances behind HAProxy', () => {
     expect((logout.body as CartJson).cart.count).toBe(0);
   });
 
-  it('answered every request of the visit with a 2xx, from more than one instance', () => {
+  it('answered every request of the visit with a 2xx, from more than one instance', async () => {
     expect(shopper.answers.filter((a) => !isSuccess(a)).map(answerLine)).toEqual([]);
+    await sleep(LOG_FLUSHED_MS); // until every instance's last log lines are out
     const everything = cluster.instances.map(
       (_, i) => cluster.servedByInstance(i).filter((r) => r.url !== '/readyz').length,
     );
