@@ -46,6 +46,21 @@ export async function visitor(shop: Shop) {
   return { agent, csrf: csrfFrom(home.text) };
 }
 
+/**
+ * Posts a form as the browser does: form-encoded, carrying the shopper's CSRF token.
+ * Returns the request, so the caller chains its own expectations.
+ */
+export function postForm(
+  { agent, csrf }: { agent: request.Agent; csrf: string },
+  path: string,
+  fields: Record<string, string> = {},
+) {
+  return agent
+    .post(path)
+    .type('form')
+    .send({ ...fields, _csrf: csrf });
+}
+
 /** The CSRF token the page's forms carry. */
 export function csrfFrom(html: string): string {
   const match = /<meta name="csrf-token" content="([^"]+)"/.exec(html);

@@ -2,7 +2,7 @@
 // with the field's label, what the shopper typed kept (never the password), a 4xx,
 // and nobody logged in or registered.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
+import { decode, json, makeShop, postForm, type Shop, visitor } from '../helpers/shop.js';
 
 let shop: Shop;
 beforeEach(async () => {
@@ -13,20 +13,16 @@ const errorOf = (html: string) => /<p class="flash flash--error" role="alert">([
 
 describe('POST /login: the form comes back', () => {
   it('lists every missing field with its label, keeping returnTo, with 422', async () => {
-    const { agent, csrf } = await visitor(shop);
-    const res = await agent.post('/login').type('form').send({ returnTo: '/cart', _csrf: csrf }).expect(422);
+    const shopper = await visitor(shop);
+    const res = await postForm(shopper, '/login', { returnTo: '/cart' }).expect(422);
     expect(errorOf(res.text)).toBe('Username: enter your username. Password: enter your password.');
     expect(res.text).toContain('<input type="hidden" name="returnTo" value="/cart">');
-    await agent.get('/account').set(json).expect(401);
+    await shopper.agent.get('/account').set(json).expect(401);
   });
 
   it('keeps the username typed, never the password', async () => {
-    const { agent, csrf } = await visitor(shop);
-    const res = await agent
-      .post('/login')
-      .type('form')
-      .send({ username: 'ravi', password: '', _csrf: csrf })
-      .expect(422);
+    const shopper = await visitor(shop);
+    const res = await postForm(shopper, '/login', { username: 'ravi', password: '' }).expect(422);
     expect(errorOf(res.text)).toBe('Password: enter your password.');
     expect(res.text).toContain('value="ravi"');
   });
@@ -46,28 +42,24 @@ describe('POST /login: the form comes back', () => {
 
 describe('POST /register: the form comes back', () => {
   it('lists a bad username and a short password together, keeping the username, with 422', async () => {
-    const { agent, csrf } = await visitor(shop);
-    const res = await agent
-      .post('/register')
-      .type('form')
-      .send({ username: 'a b', password: 'short', _csrf: csrf })
-      .expect(422);
+    const shopper = await visitor(shop);
+    const res = await postForm(shopper, '/register', { username: 'a b', password: 'short' }).expect(422);
     expect(errorOf(res.text)).toBe(
       'Username: must be 3–32 letters, digits, dots, dashes or underscores. Password: must be at least 8 characters.',
     );
     expect(res.text).toContain('value="a b"');
     expect(res.text).not.toContain('short');
     expect(await shop.services.users.find('a b')).toBeUndefined();
-    await agent.get('/account').set(json).expect(401);
+    await shopper.agent.get('/account').set(json).expect(401);
   });
 
   it('keeps the name typed when it is taken, with 409', async () => {
-    const { agent, csrf } = await visitor(shop);
-    const res = await agent
-      .post('/register')
-      .type('form')
-      .send({ username: 'Alice', password: 'long-enough', returnTo: '/cart', _csrf: csrf })
-      .expect(409);
+    const shopper = await visitor(shop);
+    const res = await postForm(shopper, '/register', {
+      username: 'Alice',
+      password: 'long-enough',
+      returnTo: '/cart',
+    }).expect(409);
     expect(errorOf(res.text)).toContain('that name is taken');
     expect(res.text).toContain('value="Alice"');
     expect(res.text).toContain('<input type="hidden" name="returnTo" value="/cart">');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/connect.js';
 import { PrivateRedis, redisServerInstalled } from '../helpers/redis-server.js';
 import { toolAvailable } from '../helpers/services.js';
-import { decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
+import { decode, json, makeShop, postForm, type Shop, visitor } from '../helpers/shop.js';
 
 const LOGIN_LIMITED = 'Too many failed login attempts. Please wait 15 minutes and try again.';
 const TAKEN = 'username: that name is taken, please pick another';
@@ -169,12 +169,8 @@ describe('POST /register: one account per name, whatever its spelling', () => {
   );
 
   it('re-renders the form with the taken message for a reserved name', async () => {
-    const { agent, csrf } = await visitor(shop);
-    const res = await agent
-      .post('/register')
-      .type('form')
-      .send({ username: 'Ad.Min', password: 'long-enough', _csrf: csrf })
-      .expect(409);
+    const shopper = await visitor(shop);
+    const res = await postForm(shopper, '/register', { username: 'Ad.Min', password: 'long-enough' }).expect(409);
     expect(decode(res.text)).toContain(TAKEN);
   });
 

@@ -10,6 +10,7 @@ import {
   EMPTY_CART,
   json,
   makeShop,
+  postForm,
   type Shop,
   sessionCookie,
   visitor,
@@ -191,12 +192,7 @@ describe('POST /login (form)', () => {
     await add(agent, 'p-003', 1);
     await shop.services.stock.set('p-003', 0);
 
-    await agent
-      .post('/login')
-      .type('form')
-      .send({ ...RAVI, _csrf: csrf })
-      .expect(303)
-      .expect('Location', '/account');
+    await postForm({ agent, csrf }, '/login', RAVI).expect(303).expect('Location', '/account');
     const page = decode((await agent.get('/account').expect(200)).text);
     expect(page).toContain('Welcome back, ravi!');
     expect(page).toContain('Added 3 × Ethiopia Yirgacheffe Beans 250 g from your guest cart.');
@@ -210,11 +206,7 @@ describe('POST /login (form)', () => {
   });
 
   it('honours a same-site returnTo', async () => {
-    const { agent, csrf } = await visitor(shop);
-    await agent
-      .post('/login')
-      .type('form')
-      .send({ ...RAVI, returnTo: '/cart', _csrf: csrf })
+    await postForm(await visitor(shop), '/login', { ...RAVI, returnTo: '/cart' })
       .expect(303)
       .expect('Location', '/cart');
   });
@@ -222,28 +214,16 @@ describe('POST /login (form)', () => {
   it.each(['https://evil.example', '//evil.example', '/\\evil.example', 'javascript:alert(1)'])(
     'refuses returnTo=%s and goes to /account instead',
     async (returnTo) => {
-      const { agent, csrf } = await visitor(shop);
-      await agent
-        .post('/login')
-        .type('form')
-        .send({ ...RAVI, returnTo, _csrf: csrf })
+      await postForm(await visitor(shop), '/login', { ...RAVI, returnTo })
         .expect(303)
         .expect('Location', '/account');
     },
   );
 
   it('re-renders the form with the same 401 and message for a wrong password and an unknown user', async () => {
-    const { agent, csrf } = await visitor(shop);
-    const wrong = await agent
-      .post('/login')
-      .type('form')
-      .send({ username: 'ravi', password: 'nope-nope', _csrf: csrf })
-      .expect(401);
-    const unknown = await agent
-      .post('/login')
-      .type('form')
-      .send({ username: 'nobody', password: 'nope-nope', _csrf: csrf })
-      .expect(401);
+    const shopper = await visitor(shop);
+    const wrong = await postForm(shopper, '/login', { username: 'ravi', password: 'nope-nope' }).expect(401);
+    const unknown = await postForm(shopper, '/login', { username: 'nobody', password: 'nope-nope' }).expect(401);
     const message = /<p class="flash flash--error" role="alert">([^<]*)<\/p>/;
     expect(message.exec(wrong.text)?.[1]).toBe('Invalid username or password');
     expect(message.exec(unknown.text)?.[1]).toBe('Invalid username or password');
@@ -349,10 +329,7 @@ describe('POST /register', () => {
 
   it('redirects a form (303) and greets the new shopper', async () => {
     const { agent, csrf } = await visitor(shop);
-    await agent
-      .post('/register')
-      .type('form')
-      .send({ username: 'mia', password: 'long-enough', _csrf: csrf })
+    await postForm({ agent, csrf }, '/register', { username: 'mia', password: 'long-enough' })
       .expect(303)
       .expect('Location', '/account');
     const page = decode((await agent.get('/account').expect(200)).text);
@@ -361,12 +338,8 @@ describe('POST /register', () => {
   });
 
   it('re-renders the form with 409 for a taken name', async () => {
-    const { agent, csrf } = await visitor(shop);
-    const res = await agent
-      .post('/register')
-      .type('form')
-      .send({ username: 'alice', password: 'long-enough', _csrf: csrf })
-      .expect(409);
+    const shopper = await visitor(shop);
+    const res = await postForm(shopper, '/register', { username: 'alice', password: 'long-enough' }).expect(409);
     expect(decode(res.text)).toContain('username: that name is taken, please pick another');
   });
 });

@@ -1,7 +1,7 @@
 import type request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadProducts } from '../../src/catalog/products.js';
-import { cartOf, decode, EMPTY_CART, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
+import { cartOf, decode, EMPTY_CART, json, makeShop, postForm, type Shop, visitor } from '../helpers/shop.js';
 import { storeCart } from './stored-session.js';
 
 let shop: Shop;
@@ -127,11 +127,11 @@ describe('cart lifecycle (JSON)', () => {
 describe('cart lifecycle (HTML forms)', () => {
   it('adds with a form post, redirects (303) and shows the line and the badge', async () => {
     const { agent, csrf } = await visitor(shop);
-    const res = await agent
-      .post('/cart/items')
-      .type('form')
-      .send({ productId: 'p-001', quantity: '3', _csrf: csrf, returnTo: '/products/ethiopia-yirgacheffe-beans-250-g' })
-      .expect(303);
+    const res = await postForm({ agent, csrf }, '/cart/items', {
+      productId: 'p-001',
+      quantity: '3',
+      returnTo: '/products/ethiopia-yirgacheffe-beans-250-g',
+    }).expect(303);
     expect(res.headers.location).toBe('/products/ethiopia-yirgacheffe-beans-250-g');
     const page = decode((await agent.get('/cart').expect(200)).text);
     expect(page).toContain('Added 3 × Ethiopia Yirgacheffe Beans 250 g to your cart.');
@@ -141,50 +141,42 @@ describe('cart lifecycle (HTML forms)', () => {
 
   it('shows a flash message once only', async () => {
     const { agent, csrf } = await visitor(shop);
-    await agent.post('/cart/items').type('form').send({ productId: 'p-001', _csrf: csrf }).expect(303);
+    await postForm({ agent, csrf }, '/cart/items', { productId: 'p-001' }).expect(303);
     expect((await agent.get('/cart')).text).toContain('to your cart.');
     expect((await agent.get('/cart')).text).not.toContain('to your cart.');
   });
 
   it('re-renders the product page with the message when the stock is short (409)', async () => {
     const { agent, csrf } = await visitor(shop);
-    const res = await agent
-      .post('/cart/items')
-      .type('form')
-      .send({ productId: 'p-004', quantity: '4', _csrf: csrf })
-      .expect(409);
+    const res = await postForm({ agent, csrf }, '/cart/items', { productId: 'p-004', quantity: '4' }).expect(409);
     expect(decode(res.text)).toContain('Only 3 left in stock');
     expect(decode(res.text)).toContain('Sumatra');
   });
 
   it('re-renders the cart with the message when a quantity is refused', async () => {
     const { agent, csrf } = await visitor(shop);
-    await agent.post('/cart/items').type('form').send({ productId: 'p-001', _csrf: csrf }).expect(303);
-    const res = await agent.post('/cart/items/p-001').type('form').send({ quantity: '11', _csrf: csrf }).expect(422);
+    await postForm({ agent, csrf }, '/cart/items', { productId: 'p-001' }).expect(303);
+    const res = await postForm({ agent, csrf }, '/cart/items/p-001', { quantity: '11' }).expect(422);
     expect(decode(res.text)).toContain('At most 10 of one product per order');
     expect((await cartOf(agent)).count).toBe(1);
   });
 
   it('updates, removes and clears with forms', async () => {
     const { agent, csrf } = await visitor(shop);
-    await agent.post('/cart/items').type('form').send({ productId: 'p-001', _csrf: csrf }).expect(303);
-    await agent.post('/cart/items').type('form').send({ productId: 'p-002', _csrf: csrf }).expect(303);
-    await agent.post('/cart/items/p-001').type('form').send({ quantity: '4', _csrf: csrf }).expect(303);
+    await postForm({ agent, csrf }, '/cart/items', { productId: 'p-001' }).expect(303);
+    await postForm({ agent, csrf }, '/cart/items', { productId: 'p-002' }).expect(303);
+    await postForm({ agent, csrf }, '/cart/items/p-001', { quantity: '4' }).expect(303);
     expect((await cartOf(agent)).count).toBe(5);
-    await agent.post('/cart/items/p-001/remove').type('form').send({ _csrf: csrf }).expect(303);
+    await postForm({ agent, csrf }, '/cart/items/p-001/remove').expect(303);
     expect((await cartOf(agent)).count).toBe(1);
-    await agent.post('/cart/clear').type('form').send({ _csrf: csrf }).expect(303);
+    await postForm({ agent, csrf }, '/cart/clear').expect(303);
     expect(decode((await agent.get('/cart')).text)).toContain('Your cart is empty.');
   });
 
   it('never redirects off-site after a post', async () => {
     const { agent, csrf } = await visitor(shop);
     for (const returnTo of ['https://evil.example/', '//evil.example', '/\\evil.example', '/\t/evil.example']) {
-      const res = await agent
-        .post('/cart/items')
-        .type('form')
-        .send({ productId: 'p-001', _csrf: csrf, returnTo })
-        .expect(303);
+      const res = await postForm({ agent, csrf }, '/cart/items', { productId: 'p-001', returnTo }).expect(303);
       expect(res.headers.location).toBe('/cart');
     }
   });

@@ -4,7 +4,7 @@
 import type request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadProducts } from '../../src/catalog/products.js';
-import { contact, decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
+import { contact, decode, json, makeShop, postForm, type Shop, visitor } from '../helpers/shop.js';
 import { storeCart } from './stored-session.js';
 
 let shop: Shop;
@@ -24,14 +24,22 @@ function hiddenInput(html: string, name: string): string {
   return match[1];
 }
 
-/** Opens the checkout as a JSON caller and posts valid details with its token. */
-async function placeOrder(agent: request.Agent, status = 201) {
-  const checkoutToken = String((await agent.get('/checkout').set(json).expect(200)).body.checkoutToken);
+/** Opens the checkout as a JSON caller and returns its one-time token. */
+async function tokenFor(agent: request.Agent): Promise<string> {
+  return String((await agent.get('/checkout').set(json).expect(200)).body.checkoutToken);
+}
+
+/** Posts valid details with `checkoutToken` as a JSON caller. */
+function sendOrder(agent: request.Agent, checkoutToken: string) {
   return agent
     .post('/checkout')
     .set(json)
-    .send({ ...contact, checkoutToken })
-    .expect(status);
+    .send({ ...contact, checkoutToken });
+}
+
+/** Opens the checkout as a JSON caller and posts valid details with its token. */
+async function placeOrder(agent: request.Agent, status = 201) {
+  return sendOrder(agent, await tokenFor(agent)).expect(status);
 }
 
 const orderCount = async (s: Shop) => (await s.db.selectFrom('orders').select('id').execute()).length;
@@ -98,13 +106,11 @@ describe('POST /checkout: one token, two sessions', () => {
   it('places one order and refuses the other session with 409, never a 500', async () => {
     const owner = await guestWith(shop, 'p-001', 2);
     const other = await guestWith(shop, 'p-001', 1);
-    const checkoutToken = String((await owner.agent.get('/checkout').set(json).expect(200)).body.checkoutToken);
-    const send = (agent: request.Agent) =>
-      agent
-        .post('/checkout')
-        .set(json)
-        .send({ ...contact, checkoutToken });
-    const [mine, theirs] = await Promise.all([send(owner.agent), send(other.agent)]);
+    const checkoutToken = await tokenFor(owner.agent);
+    const [mine, theirs] = await Promise.all([
+      sendOrder(owner.agent, checkoutToken),
+      sendOrder(other.agent, checkoutToken),
+    ]);
     expect(mine.status).toBe(201);
     expect(theirs.status).toBe(409);
     expect(theirs.body.error).toBe('This checkout form is out of date. Please review your cart and try again.');
@@ -128,11 +134,7 @@ describe('POST /checkout: a product withdrawn from the catalog', () => {
     expect(decode((await agent.get('/cart').expect(200)).text)).toContain(message);
     const api = await agent.get('/checkout').set(json).expect(409);
     expect(api.body.error).toBe(message);
-    const post = await agent
-      .post('/checkout')
-      .type('form')
-      .send({ ...contact, checkoutToken: 'any', _csrf: csrf })
-      .expect(409);
+    const post = await postForm({ agent, csrf }, '/checkout', { ...contact, checkoutToken: 'any' }).expect(409);
     expect(decode(post.text)).toContain('This checkout form is out of date');
     expect(await orderCount(s)).toBe(0);
   });
@@ -155,13 +157,9 @@ describe('POST /checkout: a product withdrawn from the catalog', () => {
     const s = await withdrawnShop();
     const { agent } = await visitor(s);
     await storeCart(s, agent, { lines: [{ productId: 'p-002', quantity: 1 }] });
-    const checkoutToken = String((await agent.get('/checkout').set(json).expect(200)).body.checkoutToken);
+    const checkoutToken = await tokenFor(agent);
     await storeCart(s, agent, { lines: [{ productId: 'p-001', quantity: 1 }] });
-    const res = await agent
-      .post('/checkout')
-      .set(json)
-      .send({ ...contact, checkoutToken })
-      .expect(409);
+    const res = await sendOrder(agent, checkoutToken).expect(409);
     expect(res.body.error).toBe('The products in your cart are no longer sold, so there is nothing to order.');
     expect(await orderCount(s)).toBe(0);
   });

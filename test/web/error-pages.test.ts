@@ -6,9 +6,15 @@ import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { redisServerInstalled, usePrivateRedis } from '../helpers/redis-server.js';
 import { toolAvailable } from '../helpers/services.js';
-import { csrfFrom, decode, json, makeShop, type Shop } from '../helpers/shop.js';
+import { csrfFrom, decode, json, makeShop, postForm, type Shop } from '../helpers/shop.js';
 
 const RAVI = { username: 'ravi', password: 'ravi-demo-pass' };
+
+/** Memory-store shop for the first two groups; the Redis group builds its own. */
+let shop: Shop;
+beforeEach(async () => {
+  shop = await makeShop();
+});
 
 type Frame = { username?: string; cartCount: number; theme: 'light' | 'dark' };
 
@@ -46,12 +52,6 @@ async function member(shop: Shop) {
   return { agent, csrf };
 }
 
-/** Memory-store shop for the first two groups; the Redis group builds its own. */
-let shop: Shop;
-beforeEach(async () => {
-  shop = await makeShop();
-});
-
 describe('error pages for a shopper with a session', () => {
   it("shows a member's name, cart count and theme on a 404", async () => {
     const { agent } = await member(shop);
@@ -71,8 +71,7 @@ describe('error pages for a shopper with a session', () => {
   });
 
   it('shows the frame on a 422 naming the bad field', async () => {
-    const { agent, csrf } = await member(shop);
-    const res = await agent.post('/cart/items').type('form').send({ productId: '', _csrf: csrf }).expect(422);
+    const res = await postForm(await member(shop), '/cart/items', { productId: '' }).expect(422);
     expectFrame(res.text, { username: 'ravi', cartCount: 2, theme: 'dark' });
     expect(res.text).toContain('productId');
   });
@@ -140,11 +139,11 @@ describe.skipIf(!redisAvailable)('error pages when the session store fails', () 
 
   it('renders the full frame on the 503 of a refused session save', async () => {
     const { shop, admin } = await shopOnRedis();
-    const { agent, csrf } = await member(shop);
+    const shopper = await member(shop);
     // Sessions become read-only; locks still work, so the refusal comes from the save itself.
     await admin.sendCommand(['ACL', 'SETUSER', 'default', 'resetkeys', '~shop:lock:*', '%R~shop:sess:*']);
     try {
-      const res = await agent.post('/cart/items').type('form').send({ productId: 'p-002', _csrf: csrf });
+      const res = await postForm(shopper, '/cart/items', { productId: 'p-002' });
       expect(res.status).toBe(503);
       expect(res.headers.location).toBeUndefined();
       expect(res.headers['retry-after']).toBe('5');
@@ -167,7 +166,7 @@ describe.skipIf(!redisAvailable)('error pages when the session store fails', () 
     // express-session drops req.session before the store destroys it; the store then refuses.
     await admin.sendCommand(['ACL', 'SETUSER', 'default', 'resetkeys', '~shop:lock:*', '%R~shop:sess:*']);
     try {
-      const res = await agent.post('/logout').type('form').send({ _csrf: csrf });
+      const res = await postForm({ agent, csrf }, '/logout');
       expect(res.status).toBe(503);
       expectFrame(res.text, { cartCount: 0, theme: 'light' });
       expect(res.text).toMatch(/session store is unavailable/);
