@@ -64,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  const inspector = e.SESSION_INSPECTOR ?? !production;
   const secrets = sessionSecrets(e.SESSION_SECRET, production);
 
   return {
@@ -92,9 +93,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Slides the idle auth timeout only once it has moved this far: not a session write per request. */
       authSeenGranularityMs: e.AUTH_SEEN_GRANULARITY_MS ?? Math.min(MINUTE, e.AUTH_IDLE_MS / 10),
       /** The inspector (GET /session) and the labs (GET /lab); on by default outside production. */
-      inspector: e.SESSION_INSPECTOR ?? !production,
+      inspector,
       /** The guided tour panel on every page: in development, with the inspector. */
-      tour: (e.SESSION_INSPECTOR ?? !production) && e.NODE_ENV === 'development',
+      tour: inspector && e.NODE_ENV === 'development',
       /** Events kept on the inspector's timeline, newest last. */
       timelineLength: e.SESSION_TIMELINE_LENGTH,
       /** A teaching switch: false stores a session (and sets its cookie) only once it holds something. */

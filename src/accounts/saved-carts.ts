@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Cart } from '../cart/types.js';
 import type { Db } from '../db/connect.js';
+import { readJsonColumn } from '../db/json-column.js';
 
 const linesSchema = z.array(z.object({ productId: z.string(), quantity: z.number().int().positive() }));
 
@@ -15,7 +16,7 @@ export class SavedCartRepository {
       .select('lines')
       .where('user_id', '=', userId)
       .executeTakeFirst();
-    return { lines: row ? parseLines(row.lines) : [] };
+    return { lines: row ? readJsonColumn(linesSchema, row.lines, []) : [] };
   }
 
   async save(userId: string, cart: Cart): Promise<void> {
@@ -26,19 +27,5 @@ export class SavedCartRepository {
       .values({ user_id: userId, lines, updated_at: updatedAt })
       .onConflict((oc) => oc.column('user_id').doUpdateSet({ lines, updated_at: updatedAt }))
       .execute();
-  }
-}
-
-/**
- * Stored lines are checked again on the way out: a row that is not valid (or not even
- * JSON) reads as an empty cart, as stored preferences do (accounts/users.ts), rather
- * than failing every login of that member with a 500.
- */
-function parseLines(json: string): Cart['lines'] {
-  try {
-    const parsed = linesSchema.safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : [];
-  } catch {
-    return [];
   }
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type Prefs, prefsSchema } from '../catalog/prefs.js';
 import { isUniqueViolation } from '../db/conflicts.js';
 import type { Db } from '../db/connect.js';
+import { readJsonColumn } from '../db/json-column.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import { usernameKey } from './usernames.js';
 
@@ -46,13 +47,15 @@ export class UserRepository {
   async verify(username: string, password: string): Promise<User | undefined> {
     const row = await this.lookUp(username);
     const ok = await verifyPassword(password, row?.password_hash ?? (await decoyHash()));
-    return row && ok ? { id: row.id, username: row.username, prefs: parsePrefs(row.prefs) } : undefined;
+    return row && ok
+      ? { id: row.id, username: row.username, prefs: readJsonColumn(prefsSchema, row.prefs, {}) }
+      : undefined;
   }
 
   /** The account any spelling of `username` names (`RAVI`, `r.avi` → ravi). */
   async find(username: string): Promise<User | undefined> {
     const row = await this.lookUp(username);
-    return row ? { id: row.id, username: row.username, prefs: parsePrefs(row.prefs) } : undefined;
+    return row ? { id: row.id, username: row.username, prefs: readJsonColumn(prefsSchema, row.prefs, {}) } : undefined;
   }
 
   /**
@@ -76,15 +79,5 @@ export class UserRepository {
       .set({ prefs: JSON.stringify(prefs) })
       .where('id', '=', userId)
       .execute();
-  }
-}
-
-/** Stored preferences are re-validated on the way out: a bad value is dropped, not trusted. */
-function parsePrefs(json: string): Partial<Prefs> {
-  try {
-    const result = prefsSchema.safeParse(JSON.parse(json));
-    return result.success ? result.data : {};
-  } catch {
-    return {};
   }
 }

@@ -18,6 +18,18 @@ export class CartRefusal extends Error {
 
 type Context = { limits: CartLimits; availability: Availability };
 
+/**
+ * How many more of one product the cart may take: the per-line cap and the stock, less
+ * what it holds already; none when it is `full` (the product would need a new line and
+ * there is no room for one). The refusals below and the product page's picker both ask here.
+ */
+export function roomFor(cart: Cart, productId: string, stock: number, limits: CartLimits) {
+  const inCart = quantityOf(cart, productId);
+  const full = inCart === 0 && cart.lines.length >= limits.maxLines;
+  const room = full ? 0 : Math.max(0, Math.min(stock, limits.maxPerLine) - inCart);
+  return { inCart, room, full };
+}
+
 /** Adds `quantity` more of a product (a new line, or on top of the existing one). */
 export function addItem(cart: Cart, productId: string, quantity: number, ctx: Context): Cart {
   const current = quantityOf(cart, productId);
@@ -50,7 +62,6 @@ function withLine(cart: Cart, productId: string, quantity: number): Cart {
  * room for a new line, then the per-line cap and the stock.
  */
 function checkLine(cart: Cart, productId: string, quantity: number, { limits, availability }: Context) {
-  const current = quantityOf(cart, productId);
   const product = availability(productId);
   if (product === undefined) {
     throw new CartRefusal('unknown-product', `No product with id "${productId}"`);
@@ -58,10 +69,11 @@ function checkLine(cart: Cart, productId: string, quantity: number, { limits, av
   if (product.stock === 0) {
     throw new CartRefusal('out-of-stock', 'Sorry, this product is sold out');
   }
-  if (current === 0 && cart.lines.length >= limits.maxLines) {
+  const { inCart, room, full } = roomFor(cart, productId, product.stock, limits);
+  if (full) {
     throw new CartRefusal('cart-full', `Your cart already holds ${limits.maxLines} different products`);
   }
-  const fit = { inCart: current, room: Math.max(0, Math.min(limits.maxPerLine, product.stock) - current) };
+  const fit = { inCart, room };
   if (quantity > limits.maxPerLine) {
     throw new CartRefusal('over-line-limit', `At most ${limits.maxPerLine} of one product per order`, fit);
   }

@@ -36,7 +36,11 @@ export async function ordersOfUser(db: Db, userId: string): Promise<Order[]> {
     .orderBy('order_lines.position')
     .execute();
   const byOrder = new Map<string, LineRow[]>();
-  for (const line of lines) byOrder.set(line.order_id, [...(byOrder.get(line.order_id) ?? []), line]);
+  for (const line of lines) {
+    const group = byOrder.get(line.order_id);
+    if (group) group.push(line);
+    else byOrder.set(line.order_id, [line]);
+  }
   return rows.map((row) => toOrder(row, byOrder.get(row.id) ?? []));
 }
 

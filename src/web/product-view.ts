@@ -1,6 +1,7 @@
 // View models for products: what the catalog, product page and JSON callers see.
+
+import { roomFor } from '../cart/rules.js';
 import type { Cart, CartLimits } from '../cart/types.js';
-import { quantityOf } from '../cart/types.js';
 import type { Product } from '../catalog/products.js';
 import type { StockLevels } from '../catalog/stock.js';
 
@@ -30,9 +31,7 @@ export function productView(product: Product, levels: StockLevels) {
  * (the per-product cap, the stock, room for one more product), and a note saying so.
  */
 export function addChoices(productId: string, stock: number, cart: Cart, limits: CartLimits) {
-  const inCart = quantityOf(cart, productId);
-  const full = inCart === 0 && cart.lines.length >= limits.maxLines;
-  const room = full ? 0 : Math.max(0, Math.min(stock, limits.maxPerLine) - inCart);
+  const { inCart, room, full } = roomFor(cart, productId, stock, limits);
   let addNote: string | undefined;
   if (full) addNote = `Your cart holds ${limits.maxLines} different products, the most it can: remove one to add this.`;
   else if (inCart > 0 && room > 0) addNote = `You have ${inCart} in your cart; you can add ${room} more.`;

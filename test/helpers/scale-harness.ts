@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { HAPROXY, HaProxy } from '../scale/proxy.js';
+import { eventually } from '../scale/timing.js';
 import { type ChildServer, startServer } from './child-server.js';
 import { createTestDatabase, type TestDatabase } from './postgres-db.js';
 import { PrivateRedis } from './redis-server.js';
@@ -103,20 +103,18 @@ export class Cluster {
 
   /**
    * How many requests each instance logged as completed, for the given method and path,
-   * once `expected` of them have been logged in all, or LOG_FLUSHED_MS has passed.
+   * once `expected` of them have been logged in all (within LOG_FLUSHED_MS).
    */
   async servedBy(method: string, path: string, expected: number): Promise<number[]> {
     const count = () =>
       this.instances.map(
         (_, i) => this.servedByInstance(i).filter((r) => r.method === method && r.url === path).length,
       );
-    const giveUpAt = Date.now() + LOG_FLUSHED_MS;
-    let counts = count();
-    while (counts.reduce((sum, n) => sum + n, 0) < expected && Date.now() < giveUpAt) {
-      await sleep(50);
-      counts = count();
-    }
-    return counts;
+    await eventually(`${expected} × ${method} ${path} in the access logs`, LOG_FLUSHED_MS, async () => {
+      const counts = count();
+      return counts.reduce((sum, n) => sum + n, 0) >= expected || counts;
+    });
+    return count();
   }
 
   /** Every request instance `index` logged as completed. */
