@@ -1,6 +1,5 @@
 // The process: read config, wait for the database and Redis, listen, and shut
 // down gracefully. Everything testable lives in app.ts.
-import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { seedDemoAccounts } from './accounts/demo.js';
 import { createApp } from './app.js';
@@ -11,6 +10,7 @@ import { createServices } from './services.js';
 import { shutdown } from './shutdown.js';
 import { listen, waitForDatabase, waitForRedis } from './startup.js';
 import { drainOf } from './web/drain.js';
+import { createHttpServer } from './web/http-server.js';
 
 const LOG_BUFFER_BYTES = 4096;
 const LOG_FLUSH_MS = 1000;
@@ -43,17 +43,14 @@ async function main() {
   await seedDemoAccounts(services.users);
 
   const app = createApp(services, logger);
-  const server = createServer(
-    {
-      // A whole request (body included) must arrive within REQUEST_TIMEOUT_MS, its headers within 10 s:
-      // a client trickling bytes cannot hold a connection (or the session lock) forever.
-      requestTimeout: config.timeouts.requestMs,
-      headersTimeout: Math.min(10_000, config.timeouts.requestMs),
-      // Node checks those timeouts every 30 s by default, far coarser than the timeouts themselves.
-      connectionsCheckingInterval: Math.min(1000, config.timeouts.requestMs),
-    },
-    app,
-  );
+  const server = createHttpServer(app, {
+    // A whole request (body included) must arrive within REQUEST_TIMEOUT_MS, its headers within 10 s:
+    // a client trickling bytes cannot hold a connection (or the session lock) forever.
+    requestTimeout: config.timeouts.requestMs,
+    headersTimeout: Math.min(10_000, config.timeouts.requestMs),
+    // Node checks those timeouts every 30 s by default, far coarser than the timeouts themselves.
+    connectionsCheckingInterval: Math.min(1000, config.timeouts.requestMs),
+  });
   await listen(server, config.port, config.host);
   logger.info(`Session Shop listening on http://localhost:${config.port} (sessions: ${services.sessionStoreName})`);
   logger.flush(); // a person (or a supervisor) waiting for this line should not wait a second more

@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   try {
     if (redis.url === undefined) progress(`Skipping the Redis scenarios: ${redis.skip}.`);
     progress('Starting the servers…');
-    for (const target of ['bare', 'session', 'store', 'stocked', 'redis'] as const) {
+    for (const target of ['bare', 'session', 'session-classes', 'store', 'stocked', 'redis'] as const) {
       if (target === 'redis' && redis.url === undefined) continue;
       servers.set(target, await startTarget(build, target, { redisUrl: redis.url }));
     }

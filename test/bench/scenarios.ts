@@ -11,10 +11,11 @@ import type { LoadRequest } from './load.js';
 import { ACCEPT_JSON, CART_PRODUCTS, JSON_HEADERS, PROXY_HEADERS } from './shopper.js';
 
 /**
- * bare and session: the baselines; store: the store as configured by default;
+ * bare and session: the baselines; session-classes: B1 served by the store's
+ * createHttpServer (src/web/http-server.ts); store: the store as configured by default;
  * stocked: the store with limits no run can reach (targets.ts); redis: the store on Redis.
  */
-export type Target = 'bare' | 'session' | 'store' | 'stocked' | 'redis';
+export type Target = 'bare' | 'session' | 'session-classes' | 'store' | 'stocked' | 'redis';
 
 export type Scenario = {
   id: string;
@@ -106,6 +107,19 @@ export const scenarios: Scenario[] = [
     target: 'session',
     requests: getPage,
     sessions: 'none',
+    cart: false,
+    vs: '2',
+  },
+  // B1 as #2, served by the store's createHttpServer: how much of the store's lead over
+  // #2 comes from building req and res with the app's prototypes, which any Express
+  // app could do. Not a target: the targets are ratios to #2 (goals.ts).
+  {
+    id: '2c',
+    fullRunOnly: true,
+    title: "B1 served with the store's request classes, 1 cookie",
+    target: 'session-classes',
+    requests: getPage,
+    sessions: 'one',
     cart: false,
     vs: '2',
   },

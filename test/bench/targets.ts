@@ -14,6 +14,7 @@ export const SESSION_SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
 export const SESSION_PATH: Record<Target, string> = {
   bare: '/',
   session: '/',
+  'session-classes': '/',
   store: '/cart',
   stocked: '/cart',
   redis: '/cart',
@@ -45,8 +46,10 @@ export function startTarget(build: Build, target: Target, options: StartOptions 
   const probeEnv: Record<string, string> = options.probeFile ? { BENCH_PROBE_FILE: options.probeFile } : {};
   const common = { cwd: repoRoot, nodeArgs };
   if (target === 'bare') return startServer({ ...common, name: target, script: build.script('bare-server'), env: {} });
-  if (target === 'session') {
-    const env = { NODE_ENV: 'production', SESSION_SECRET, ...probeEnv };
+  if (target === 'session' || target === 'session-classes') {
+    const serverModule = pathToFileURL(join(build.dir, 'dist', 'web', 'http-server.js')).href;
+    const classes: Record<string, string> = target === 'session-classes' ? { STORE_HTTP_SERVER: serverModule } : {};
+    const env = { NODE_ENV: 'production', SESSION_SECRET, ...classes, ...probeEnv };
     return startServer({ ...common, name: target, script: build.script('session-server'), env });
   }
   if (target === 'redis' && options.redisUrl === undefined) throw new Error('the redis target needs a Redis URL');
