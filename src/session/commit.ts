@@ -4,6 +4,7 @@
 // writes the session (if this request changed it), with the lock confirmed still
 // ours; only then is the answer sent. A refused write becomes a 503 instead.
 import type { NextFunction, Request, Response } from 'express';
+import { fenceWith } from './fenced-store.js';
 import { markCommitted, noteStoredExpiry } from './guarded-store.js';
 import { saveSession } from './lifecycle.js';
 import { SessionLockLostError } from './lock.js';
@@ -57,8 +58,10 @@ export function saveBeforeAnswering(refuse: (err: unknown, req: Request, res: Re
 async function commit(req: Request): Promise<void> {
   const lock = req.sessionLock;
   try {
-    // Fencing: never write a session whose lock another request may hold by now.
-    if (lock !== undefined && !(await lock.confirm())) throw new SessionLockLostError();
+    // Fencing: never write a session whose lock another request may hold by now. In
+    // Redis the write itself checks the lock (session/fenced-store.ts); elsewhere, ask first.
+    if (lock?.writeFenced !== undefined) fenceWith(req.session, lock);
+    else if (lock !== undefined && !(await lock.confirm())) throw new SessionLockLostError();
     await saveSession(req);
   } finally {
     markCommitted(req.session);

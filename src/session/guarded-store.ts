@@ -1,7 +1,9 @@
 // The session store as express-session sees it: the real store (memorystore or
 // Redis) behind two guards.
 // - Every call is bounded: a hung or refusing store becomes UnavailableError
-//   (503 "the session store is unavailable") instead of a hang or a 500.
+//   (503 "the session store is unavailable") instead of a hang or a 500. A write
+//   refused because its session lock was lost (session/fenced-store.ts) stays a
+//   SessionLockLostError: the store is fine, the request took too long.
 // - Once session/commit.ts has written a request's session, express-session's own
 //   write at the end of the response (a touch, for `rolling`) is skipped: it would
 //   repeat the work, and after a refused write it would only fail again.
@@ -9,7 +11,8 @@
 //   too, as connect-mongo's `touchAfter` does: with `rolling`, every request would
 //   otherwise rewrite (memorystore) or re-expire (Redis) a session that did not change.
 import session, { type SessionData, type Store } from 'express-session';
-import { asUnavailable, callDependency } from '../unavailable.js';
+import { asUnavailable, UnavailableError, withTimeout } from '../unavailable.js';
+import { SessionLockLostError } from './lock.js';
 
 /**
  * How far a touch must push the stored expiry to be worth a store call. The stored
@@ -107,7 +110,7 @@ export class GuardedStore extends session.Store {
     this.run<number>((done) => length(done), callback);
   }
 
-  /** Calls the inner store, bounded, and maps its failures to UnavailableError. */
+  /** Calls the inner store, bounded, and maps its failures to UnavailableError (see refusal). */
   private run<T>(call: (done: Callback<T>) => void, callback: Callback<T>): void {
     if (this.timeoutMs === undefined) {
       // In this process's memory: nothing to bound, so no promise and no timer either.
@@ -115,21 +118,26 @@ export class GuardedStore extends session.Store {
       try {
         call((err, value) => {
           answered = true;
-          if (err) callback(asUnavailable('sessions', err));
+          if (err) callback(refusal(err));
           else callback(null, value);
         });
       } catch (err) {
         if (answered) throw err; // thrown by the caller's callback, not by the store
-        callback(asUnavailable('sessions', err));
+        callback(refusal(err));
       }
       return;
     }
     const work = new Promise<T | undefined>((resolve, reject) => {
       call((err, value) => (err ? reject(err) : resolve(value)));
     });
-    callDependency('sessions', work, this.timeoutMs).then(
+    withTimeout(work, this.timeoutMs, () => new UnavailableError('sessions')).then(
       (value) => callback(null, value),
-      (err: unknown) => callback(err),
+      (err: unknown) => callback(refusal(err)),
     );
   }
+}
+
+/** A store failure is the store being unavailable; a fenced write refused for a lost lock is not. */
+function refusal(err: unknown): Error {
+  return err instanceof SessionLockLostError ? err : asUnavailable('sessions', err);
 }

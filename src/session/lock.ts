@@ -12,6 +12,13 @@ export interface LockHandle {
    * (in Redis this also extends the lease, so the write that follows cannot outlive it).
    */
   confirm(): Promise<boolean>;
+  /**
+   * Writes `value` at `key` (expiring in `ttlSeconds`) only while the lock is still
+   * ours, extending the lease, all in one step: what confirm() and then a write do in
+   * two round trips, without the gap between them. Only where the lock and the data
+   * live in the same server (Redis); true when written, false when the lock was lost.
+   */
+  writeFenced?(key: string, value: string, ttlSeconds: number): Promise<boolean>;
   /** Gives the lock to the next waiter. Safe to call more than once. */
   release(): Promise<void>;
   /** Marks the lock as lost (its holder ran too long), so confirm() refuses, and frees it. */

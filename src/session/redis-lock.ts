@@ -12,6 +12,11 @@ import { LocalSessionLock, type LockHandle, type SessionLock } from './lock.js';
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 // Extends the lease only if the lock is still ours: 1 held, 0 lost.
 const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
+// RENEW, and while the lock is ours, the write too (KEYS[2] = ARGV[3], expiring in ARGV[4] s).
+const WRITE_FENCED = `if redis.call("get", KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call("pexpire", KEYS[1], ARGV[2])
+redis.call("set", KEYS[2], ARGV[3], "EX", ARGV[4])
+return 1`;
 
 export type RedisLockOptions = {
   /** Lease of a held lock; renewed every third of it while the holder runs. */
@@ -160,6 +165,13 @@ export class RedisSessionLock implements SessionLock {
     };
     return {
       confirm: async () => !held.lost && (await this.renew(held)),
+      writeFenced: async (key, value, ttlSeconds) => {
+        if (held.lost) return false;
+        const lease = String(this.options.leaseMs);
+        const args = { keys: [held.lockKey, key], arguments: [held.token, lease, value, String(ttlSeconds)] };
+        if ((await this.call(this.redis.eval(WRITE_FENCED, args))) !== 1) held.lost = true;
+        return !held.lost;
+      },
       release,
       abandon: () => {
         held.lost = true;

@@ -8,6 +8,7 @@ import session, { type Store } from 'express-session';
 import createMemoryStore from 'memorystore';
 import type { RedisClientType } from 'redis';
 import type { Config } from '../config.js';
+import { FencedStore } from './fenced-store.js';
 import { GuardedStore } from './guarded-store.js';
 import type { AuthPolicy } from './middleware.js';
 import { requestSessionId } from './session-id.js';
@@ -37,7 +38,9 @@ export function createSessionStore(config: Config, redis?: RedisClientType): Ses
 
 function redisStore(config: Config, redis: RedisClientType, recorded: (s: Store) => Store): SessionStoreInfo {
   // TTLs come from each session's cookie.maxAge (see ShopSession.refreshLifetime).
-  const store = new RedisStore({ client: redis, prefix: 'shop:sess:' });
+  const prefix = 'shop:sess:';
+  // Writes under a session lock are checked against it in the same step (fenced-store.ts).
+  const store = new FencedStore(new RedisStore({ client: redis, prefix }), prefix);
   return { store: new GuardedStore(recorded(store), config.timeouts.storeMs), name: 'redis' };
 }
 

@@ -48,6 +48,35 @@ describe.skipIf(!available)('sessions in Redis when Redis misbehaves', () => {
     expect(cart.lines.map((l: { productId: string }) => l.productId).sort()).toEqual(['p-001', 'p-002']);
   });
 
+  it('refuses, and does not store, a change whose session lock was taken over before it was written', async () => {
+    const shop = await shopOnRedis();
+    const agent = request.agent(shop.app);
+    const first = await agent.post('/cart/items').set(json).send({ productId: 'p-001' }).expect(200);
+    // The cookie is `s:` + ID + `.` + signature, URL-encoded.
+    const signed = decodeURIComponent(sessionCookie(first) ?? '');
+    const sessionId = signed.slice('s:'.length, signed.lastIndexOf('.'));
+    const [sessionKey, lockKey] = [`shop:sess:${sessionId}`, `shop:lock:${sessionId}`];
+    const stored = await admin?.get(sessionKey);
+    expect(stored).toContain('p-001');
+    // While the add runs, its lock goes to someone else (as after a lapsed lease).
+    const stock = shop.services.stock;
+    const levelOf = stock.levelOf.bind(stock);
+    stock.levelOf = async (productId) => {
+      stock.levelOf = levelOf;
+      await admin?.set(lockKey, 'another-instance');
+      return levelOf(productId);
+    };
+
+    const res = await agent.post('/cart/items').set(json).send({ productId: 'p-002' });
+
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatch(/took too long and your change was not saved/);
+    expect(await admin?.get(sessionKey)).toBe(stored);
+    expect(await admin?.get(lockKey)).toBe('another-instance'); // the other holder's lock is left alone
+    await admin?.del(lockKey);
+    expect((await cartOf(agent)).lines).toEqual([expect.objectContaining({ productId: 'p-001', quantity: 1 })]);
+  });
+
   it('answers 503 within STORE_TIMEOUT_MS while Redis is paused, and recovers by itself', async () => {
     const shop = await shopOnRedis();
     const agent = request.agent(shop.app);

@@ -96,6 +96,26 @@ describe.skipIf(!available)('RedisSessionLock', () => {
     expect(await redis.get('shop:lock:held')).toBe('someone-else');
   });
 
+  it('writes fenced: only while the lock is still ours, extending its lease, in one step', async () => {
+    const lock = await lockOn(300);
+    const redis = await client();
+    const handle = await lock.acquire('fenced', 1000);
+    await sleep(150); // half the lease gone: the write gives it back in full
+
+    expect(await handle?.writeFenced?.('shop:sess:fenced', '{"n":1}', 60)).toBe(true);
+    expect(await redis.get('shop:sess:fenced')).toBe('{"n":1}');
+    expect(await redis.ttl('shop:sess:fenced')).toBeGreaterThan(55);
+    expect(await redis.pTTL('shop:lock:fenced')).toBeGreaterThan(200);
+
+    // The lease ran out and another process took the lock: the write is refused, and nothing moves.
+    await redis.set('shop:lock:fenced', 'someone-else');
+    expect(await handle?.writeFenced?.('shop:sess:fenced', '{"n":2}', 60)).toBe(false);
+    expect(await redis.get('shop:sess:fenced')).toBe('{"n":1}');
+    expect(await handle?.confirm()).toBe(false);
+    await handle?.release();
+    expect(await redis.get('shop:lock:fenced')).toBe('someone-else');
+  });
+
   it('takes over the lock of a crashed holder once its lease has run out', async () => {
     const redis = await client();
     await redis.set('shop:lock:crashed', 'a-dead-process', { expiration: { type: 'PX', value: 150 } });
