@@ -35,16 +35,24 @@ export class FencedStore extends session.Store {
 
   set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
     const lock = fences.get(data);
-    const ttlSeconds = secondsLeft(data);
-    // An expired session is deleted rather than written: the inner store knows how.
-    if (lock?.writeFenced === undefined || ttlSeconds === undefined || ttlSeconds <= 0) {
+    if (lock === undefined) {
       this.inner.set(sid, data, callback);
       return;
     }
-    lock.writeFenced(this.prefix + sid, JSON.stringify(data), ttlSeconds).then(
-      (written) => callback?.(written ? undefined : new SessionLockLostError()),
-      (err: unknown) => callback?.(err),
-    );
+    const refused = (err: unknown) => callback?.(err);
+    const ttlSeconds = secondsLeft(data);
+    if (lock.writeFenced === undefined || ttlSeconds === undefined || ttlSeconds <= 0) {
+      // Not a plain write (no expiry, or one already past, which the inner store turns
+      // into a delete): confirm the lock first, then let the inner store do it.
+      lock.confirm().then((held) => {
+        if (held) this.inner.set(sid, data, callback);
+        else callback?.(new SessionLockLostError());
+      }, refused);
+      return;
+    }
+    lock
+      .writeFenced(this.prefix + sid, JSON.stringify(data), ttlSeconds)
+      .then((written) => callback?.(written ? undefined : new SessionLockLostError()), refused);
   }
 
   override touch(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {

@@ -2,18 +2,19 @@
 // own prototypes.
 //
 // Express gives every req and res its methods (req.get, res.json…) by changing their
-// prototype on arrival: Object.setPrototypeOf(req, app.request) in app.handle. V8
-// lays an object out for the prototype it was built with; an object re-parented
-// after the fact, and then given a few dozen properties in an order that depends on
-// the route (the session, the body, the lock…), sends V8 through hidden-class
-// migrations and inline-cache misses on every request. Measured under callgrind on
-// GET /cart, that was about 40 % of all the instructions a request ran.
+// prototype on arrival: Object.setPrototypeOf(req, app.request) in app.handle. Then
+// the middlewares add a few dozen properties to both, in an order that depends on the
+// route (the session, the body, the lock…). Under callgrind, GET /cart spent about
+// 40 % of its instructions in V8's inline-cache misses and hidden-class migrations
+// (Runtime_StoreIC_Miss, Runtime_LoadIC_Miss, JSObject::MigrateToMap) on those objects.
 //
 // Node lets a server name the classes it builds (the IncomingMessage and
-// ServerResponse options). Built here with app.request and app.response as their
-// prototypes, req and res arrive as Express wants them, Express's setPrototypeOf
-// changes nothing, and every request takes the same path through V8: about 40 % less
-// CPU per request (npm run bench, the README's Performance section).
+// ServerResponse options). Built by the classes below, req and res arrive with the
+// app's prototypes, Express's setPrototypeOf changes nothing, and those misses all but
+// vanish: about 40 % less CPU per request (npm run bench, #2 against #2c, and the
+// README's Performance section). Node's constructors are run on the new object
+// (Reflect.apply), the way util.inherits-style subclasses do; building it with
+// Reflect.construct instead measured no faster than Node's own classes.
 import { createServer, IncomingMessage, type Server, type ServerOptions, ServerResponse } from 'node:http';
 import type { Express } from 'express';
 

@@ -1,0 +1,68 @@
+// FencedStore in front of connect-redis, on a redis-server of the test's own: a
+// session written under a Redis session lock is written only while that lock holds.
+import { RedisStore } from 'connect-redis';
+import type { SessionData } from 'express-session';
+import { describe, expect, it } from 'vitest';
+import { FencedStore, fenceWith } from '../../src/session/fenced-store.js';
+import { SessionLockLostError } from '../../src/session/lock.js';
+import { RedisSessionLock } from '../../src/session/redis-lock.js';
+import { redisServerInstalled, usePrivateRedis } from '../helpers/redis-server.js';
+import { toolAvailable } from '../helpers/services.js';
+
+const available = toolAvailable('redis-server', redisServerInstalled());
+const PREFIX = 'shop:sess:';
+
+describe.skipIf(!available)('FencedStore', () => {
+  const redis = usePrivateRedis();
+
+  async function setUp(sid: string) {
+    const client = await redis.client();
+    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), PREFIX);
+    const lock = await new RedisSessionLock(client, { leaseMs: 10_000, callTimeoutMs: 1_000 }).acquire(sid, 1_000);
+    if (lock === undefined) throw new Error('lock not acquired');
+    // The error the store calls back with; null and undefined both mean none.
+    const write = (data: object) =>
+      new Promise<unknown>((resolve) => store.set(sid, data as SessionData, (err) => resolve(err ?? undefined)));
+    const stored = async () => JSON.parse((await client.get(PREFIX + sid)) ?? 'null');
+    return { client, lock, write, stored };
+  }
+
+  const inAnHour = () => ({ originalMaxAge: 3_600_000, expires: new Date(Date.now() + 3_600_000).toISOString() });
+
+  it('writes a fenced session as connect-redis would: JSON that expires with its cookie', async () => {
+    const { client, lock, write, stored } = await setUp('same-as-connect-redis');
+    const data = { cookie: inAnHour(), cart: { lines: [{ productId: 'p-001', quantity: 2 }] } };
+    fenceWith(data, lock);
+
+    expect(await write(data)).toBeUndefined();
+
+    expect(await stored()).toEqual(data);
+    expect(await client.ttl(`${PREFIX}same-as-connect-redis`)).toBeGreaterThan(3_590);
+  });
+
+  it('refuses the write, and keeps what was stored, once the lock is someone else’s', async () => {
+    const { client, lock, write, stored } = await setUp('taken-over');
+    await write({ cookie: inAnHour(), n: 1 }); // unfenced: no lock was named for it
+    await client.set('shop:lock:taken-over', 'another-instance');
+    const data = { cookie: inAnHour(), n: 2 };
+    fenceWith(data, lock);
+
+    expect(await write(data)).toBeInstanceOf(SessionLockLostError);
+
+    expect(await stored()).toMatchObject({ n: 1 });
+  });
+
+  it('confirms the lock first for a session without an expiry, which it cannot write in one step', async () => {
+    const { client, lock, write, stored } = await setUp('no-expiry');
+    const held = { cookie: { originalMaxAge: null }, n: 1 };
+    fenceWith(held, lock);
+    expect(await write(held)).toBeUndefined();
+    expect(await stored()).toMatchObject({ n: 1 });
+
+    await client.set('shop:lock:no-expiry', 'another-instance');
+    const lost = { cookie: { originalMaxAge: null }, n: 2 };
+    fenceWith(lost, lock);
+    expect(await write(lost)).toBeInstanceOf(SessionLockLostError);
+    expect(await stored()).toMatchObject({ n: 1 });
+  });
+});
