@@ -60,8 +60,9 @@ async function commit(req: Request): Promise<void> {
   try {
     // Fencing: never write a session whose lock another request may hold by now. In
     // Redis the write itself checks the lock (session/fenced-store.ts); elsewhere, ask first.
-    if (lock?.writeFenced !== undefined) fenceWith(req.session, lock);
-    else if (lock !== undefined && !(await lock.confirm())) throw new SessionLockLostError();
+    if (lock !== undefined && !fenceWith(req.session, lock) && !(await lock.confirm())) {
+      throw new SessionLockLostError();
+    }
     await saveSession(req);
   } finally {
     markCommitted(req.session);

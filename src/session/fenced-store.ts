@@ -2,71 +2,74 @@
 // writes its session only while it still holds the lock (session/commit.ts). With
 // Redis that check and the write are one script (LockHandle.writeFenced): no write
 // can land in a gap between "still ours?" and the SET, and the save costs one round
-// trip instead of two. Sessions written without a lock (or a lock that cannot fence)
-// go to the store as usual.
-import session, { type SessionData, type Store } from 'express-session';
+// trip instead of two. Sessions written without a lock go to connect-redis as usual.
+import type { RedisStore } from 'connect-redis';
+import session, { type SessionData } from 'express-session';
 import { type LockHandle, SessionLockLostError } from './lock.js';
 
 type Callback<T> = (err: unknown, value?: T) => void;
 
-/** The lock each request's session is written under, by session object. */
-const fences = new WeakMap<object, LockHandle>();
+type Fence = { lock: LockHandle; writeFenced: NonNullable<LockHandle['writeFenced']> };
 
-/** Writes of `data` (a request's session) from now on go through `lock`. */
-export function fenceWith(data: object, lock: LockHandle): void {
-  fences.set(data, lock);
+/** The lock each request's session is written under, by session object. */
+const fences = new WeakMap<object, Fence>();
+
+/**
+ * Writes of `data` (a request's session) from now on check `lock` as they write.
+ * False when the lock cannot do that (it is not in Redis): the caller confirms it first.
+ */
+export function fenceWith(data: object, lock: LockHandle): boolean {
+  if (lock.writeFenced === undefined) return false;
+  fences.set(data, { lock, writeFenced: lock.writeFenced });
+  return true;
 }
 
 /**
- * `inner` is connect-redis's store, keeping each session at `prefix` + its ID as
- * JSON that expires with the session's cookie: a fenced write stores exactly that.
+ * In front of connect-redis, which keeps each session at its prefix + ID, serialized,
+ * expiring with the session's cookie: a fenced write stores exactly that.
  */
 export class FencedStore extends session.Store {
-  constructor(
-    private readonly inner: Store,
-    private readonly prefix: string,
-  ) {
+  constructor(private readonly inner: RedisStore) {
     super();
   }
 
   get(sid: string, callback: Callback<SessionData | null>): void {
-    this.inner.get(sid, callback);
+    void this.inner.get(sid, callback);
   }
 
   set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
-    const lock = fences.get(data);
-    if (lock === undefined) {
-      this.inner.set(sid, data, callback);
+    const fence = fences.get(data);
+    if (fence === undefined) {
+      void this.inner.set(sid, data, callback);
       return;
     }
     const refused = (err: unknown) => callback?.(err);
     const ttlSeconds = secondsLeft(data);
-    if (lock.writeFenced === undefined || ttlSeconds === undefined || ttlSeconds <= 0) {
-      // Not a plain write (no expiry, or one already past, which the inner store turns
-      // into a delete): confirm the lock first, then let the inner store do it.
-      lock.confirm().then((held) => {
-        if (held) this.inner.set(sid, data, callback);
+    if (ttlSeconds === undefined || ttlSeconds <= 0) {
+      // Not a plain write (no expiry, or one already past, which connect-redis turns
+      // into a delete): confirm the lock first, then let connect-redis do it.
+      fence.lock.confirm().then((held) => {
+        if (held) void this.inner.set(sid, data, callback);
         else callback?.(new SessionLockLostError());
       }, refused);
       return;
     }
-    lock
-      .writeFenced(this.prefix + sid, JSON.stringify(data), ttlSeconds)
+    const value = this.inner.serializer.stringify(data);
+    fence
+      .writeFenced(this.inner.prefix + sid, value, ttlSeconds)
       .then((written) => callback?.(written ? undefined : new SessionLockLostError()), refused);
   }
 
   override touch(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
-    if (this.inner.touch) this.inner.touch(sid, data, callback);
-    else callback?.();
+    void this.inner.touch(sid, data, callback);
   }
 
   destroy(sid: string, callback?: (err?: unknown) => void): void {
-    this.inner.destroy(sid, callback);
+    void this.inner.destroy(sid, callback);
   }
 
   override length(callback: Callback<number>): void {
-    if (this.inner.length) this.inner.length(callback);
-    else callback(new Error('this store cannot count its sessions'));
+    void this.inner.length(callback);
   }
 }
 

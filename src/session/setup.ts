@@ -38,9 +38,8 @@ export function createSessionStore(config: Config, redis?: RedisClientType): Ses
 
 function redisStore(config: Config, redis: RedisClientType, recorded: (s: Store) => Store): SessionStoreInfo {
   // TTLs come from each session's cookie.maxAge (see ShopSession.refreshLifetime).
-  const prefix = 'shop:sess:';
   // Writes under a session lock are checked against it in the same step (fenced-store.ts).
-  const store = new FencedStore(new RedisStore({ client: redis, prefix }), prefix);
+  const store = new FencedStore(new RedisStore({ client: redis, prefix: 'shop:sess:' }));
   return { store: new GuardedStore(recorded(store), config.timeouts.storeMs), name: 'redis' };
 }
 

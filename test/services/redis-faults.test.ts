@@ -3,6 +3,7 @@
 import type { RedisClientType } from 'redis';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { sessionIdFromCookie } from '../../src/session/session-id.js';
 import { redisServerInstalled, usePrivateRedis } from '../helpers/redis-server.js';
 import { toolAvailable } from '../helpers/services.js';
 import { cartOf, csrfFrom, json, makeShop, type Shop, sessionCookie } from '../helpers/shop.js';
@@ -52,9 +53,7 @@ describe.skipIf(!available)('sessions in Redis when Redis misbehaves', () => {
     const shop = await shopOnRedis();
     const agent = request.agent(shop.app);
     const first = await agent.post('/cart/items').set(json).send({ productId: 'p-001' }).expect(200);
-    // The cookie is `s:` + ID + `.` + signature, URL-encoded.
-    const signed = decodeURIComponent(sessionCookie(first) ?? '');
-    const sessionId = signed.slice('s:'.length, signed.lastIndexOf('.'));
+    const sessionId = sessionIdFromCookie(`shop.sid=${sessionCookie(first)}`, 'shop.sid', shop.config.session.secrets);
     const [sessionKey, lockKey] = [`shop:sess:${sessionId}`, `shop:lock:${sessionId}`];
     const stored = await admin?.get(sessionKey);
     expect(stored).toContain('p-001');

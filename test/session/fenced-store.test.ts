@@ -17,7 +17,7 @@ describe.skipIf(!available)('FencedStore', () => {
 
   async function setUp(sid: string) {
     const client = await redis.client();
-    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), PREFIX);
+    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }));
     const lock = await new RedisSessionLock(client, { leaseMs: 10_000, callTimeoutMs: 1_000 }).acquire(sid, 1_000);
     if (lock === undefined) throw new Error('lock not acquired');
     // The error the store calls back with; null and undefined both mean none.
