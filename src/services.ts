@@ -47,7 +47,10 @@ export async function createServices(
   const stock = new StockRepository(db);
   await stock.seed(catalog);
   const savedCarts = new SavedCartRepository(db);
-  const { store, name } = createSessionStore(config, redis);
+  const redisLock = redis
+    ? new RedisSessionLock(redis, { leaseMs: config.lock.leaseMs, callTimeoutMs: config.timeouts.storeMs })
+    : undefined;
+  const { store, name } = createSessionStore(config, redis, redisLock);
   return {
     config,
     catalog,
@@ -60,9 +63,7 @@ export async function createServices(
     sessionStore: store,
     sessionStoreName: name,
     pages: new PageCache(),
-    lock: redis
-      ? new RedisSessionLock(redis, { leaseMs: config.lock.leaseMs, callTimeoutMs: config.timeouts.storeMs })
-      : new LocalSessionLock(),
+    lock: redisLock ?? new LocalSessionLock(),
     redis,
     now,
   };

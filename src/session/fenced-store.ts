@@ -3,6 +3,8 @@
 // Redis that check and the write are one script (LockHandle.writeFenced): no write
 // can land in a gap between "still ours?" and the SET, and the save costs one round
 // trip instead of two. Sessions written without a lock go to connect-redis as usual.
+// And while the lock passes from request to request within this process, the next
+// request loads the session the last one wrote without reading it back from Redis.
 import type { RedisStore } from 'connect-redis';
 import session, { type SessionData } from 'express-session';
 import { type LockHandle, SessionLockLostError } from './lock.js';
@@ -29,12 +31,23 @@ export function fenceWith(data: object, lock: LockHandle): boolean {
  * expiring with the session's cookie: a fenced write stores exactly that.
  */
 export class FencedStore extends session.Store {
-  constructor(private readonly inner: RedisStore) {
+  constructor(
+    private readonly inner: RedisStore,
+    /** The session the previous holder of its lock wrote, handed on with the lock (RedisSessionLock.takeHandedOver). */
+    private readonly handedOver?: (sid: string, key: string) => string | undefined,
+  ) {
     super();
   }
 
   get(sid: string, callback: Callback<SessionData | null>): void {
-    void this.inner.get(sid, callback);
+    const value = this.handedOver?.(sid, this.inner.prefix + sid);
+    if (value === undefined) {
+      void this.inner.get(sid, callback);
+      return;
+    }
+    Promise.resolve()
+      .then(() => this.inner.serializer.parse(value))
+      .then((data) => callback(null, data), callback);
   }
 
   set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {

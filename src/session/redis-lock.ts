@@ -28,7 +28,18 @@ export type RedisLockOptions = {
   prefix?: string;
 };
 
-type Held = { lockKey: string; token: string; since: number; lost: boolean; handOffs: number };
+type Held = {
+  lockKey: string;
+  token: string;
+  since: number;
+  lost: boolean;
+  handOffs: number;
+  /**
+   * The last value written under this lock (writeFenced), passed on with it: while the
+   * lock goes from holder to holder in this process, nobody else can write that key.
+   */
+  written?: { key: string; value: string };
+};
 
 /**
  * A lock handed on within this process this many times in a row is then released in
@@ -170,6 +181,7 @@ export class RedisSessionLock implements SessionLock {
         const lease = String(this.options.leaseMs);
         const args = { keys: [held.lockKey, key], arguments: [held.token, lease, value, String(ttlSeconds)] };
         if ((await this.call(this.redis.eval(WRITE_FENCED, args))) !== 1) held.lost = true;
+        held.written = held.lost ? undefined : { key, value };
         return !held.lost;
       },
       release,
@@ -178,6 +190,23 @@ export class RedisSessionLock implements SessionLock {
         void release();
       },
     };
+  }
+
+  /**
+   * What was last written at `dataKey` under the lock on `key` that this process holds,
+   * by this holder or one that handed the lock to it: the lock has not left this process
+   * since (a new one has no `written`), so Redis holds exactly that value, and reading
+   * it back would only cost a round trip. Given out once.
+   */
+  takeHandedOver(key: string, dataKey: string): string | undefined {
+    const lockKey = this.prefix + key;
+    for (const held of this.held) {
+      if (held.lockKey !== lockKey || held.written?.key !== dataKey) continue;
+      const { value } = held.written;
+      held.written = undefined;
+      return value;
+    }
+    return undefined;
   }
 
   /** A waiter in another process has asked for this lock within WANTED_MS. */

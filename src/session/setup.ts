@@ -11,6 +11,7 @@ import type { Config } from '../config.js';
 import { FencedStore } from './fenced-store.js';
 import { GuardedStore } from './guarded-store.js';
 import type { AuthPolicy } from './middleware.js';
+import type { RedisSessionLock } from './redis-lock.js';
 import { requestSessionId } from './session-id.js';
 import type { SessionPolicy } from './state.js';
 import { RecordingStore, StoreLog } from './store-log.js';
@@ -27,19 +28,26 @@ const logs = new WeakMap<Store, StoreLog>();
 export const storeLogOf = (store: Store): StoreLog | undefined => logs.get(store);
 
 /** memorystore by default; Redis when several processes must share sessions. */
-export function createSessionStore(config: Config, redis?: RedisClientType): SessionStoreInfo {
+/** `lock`: the Redis session lock, which hands each session on with its lock (fenced-store.ts). */
+export function createSessionStore(config: Config, redis?: RedisClientType, lock?: RedisSessionLock): SessionStoreInfo {
   const log = config.session.inspector ? new StoreLog() : undefined;
   // Inside the guard: a write the guard skips (session/guarded-store.ts) never happened.
   const recorded = (store: Store) => (log ? new RecordingStore(store, log) : store);
-  const info = redis ? redisStore(config, redis, recorded) : memoryStore(config, recorded);
+  const info = redis ? redisStore(config, redis, recorded, lock) : memoryStore(config, recorded);
   if (log) logs.set(info.store, log);
   return info;
 }
 
-function redisStore(config: Config, redis: RedisClientType, recorded: (s: Store) => Store): SessionStoreInfo {
+function redisStore(
+  config: Config,
+  redis: RedisClientType,
+  recorded: (s: Store) => Store,
+  lock?: RedisSessionLock,
+): SessionStoreInfo {
   // TTLs come from each session's cookie.maxAge (see ShopSession.refreshLifetime).
   // Writes under a session lock are checked against it in the same step (fenced-store.ts).
-  const store = new FencedStore(new RedisStore({ client: redis, prefix: 'shop:sess:' }));
+  const handedOver = lock && ((sid: string, key: string) => lock.takeHandedOver(sid, key));
+  const store = new FencedStore(new RedisStore({ client: redis, prefix: 'shop:sess:' }), handedOver);
   return { store: new GuardedStore(recorded(store), config.timeouts.storeMs), name: 'redis' };
 }
 

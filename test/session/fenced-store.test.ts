@@ -52,6 +52,28 @@ describe.skipIf(!available)('FencedStore', () => {
     expect(await stored()).toMatchObject({ n: 1 });
   });
 
+  it('loads a session handed on with its lock without reading Redis, and reads Redis otherwise', async () => {
+    const client = await redis.client();
+    const lock = new RedisSessionLock(client, { leaseMs: 10_000, callTimeoutMs: 1_000 });
+    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), (sid, key) =>
+      lock.takeHandedOver(sid, key),
+    );
+    const load = () =>
+      new Promise((resolve, reject) => store.get('loaded', (err, data) => (err ? reject(err) : resolve(data))));
+    const first = await lock.acquire('loaded', 1000);
+    const next = lock.acquire('loaded', 1000);
+    const data = { cookie: inAnHour(), n: 1 };
+    fenceWith(data, first as NonNullable<typeof first>);
+    await new Promise((resolve) => store.set('loaded', data as unknown as SessionData, resolve));
+    await first?.release();
+    await next;
+    // Redis now holds something else (no lock holder would do this): the handed-on copy wins once.
+    await client.set(`${PREFIX}loaded`, JSON.stringify({ cookie: inAnHour(), n: 'from redis' }));
+
+    expect(await load()).toEqual(data);
+    expect(await load()).toMatchObject({ n: 'from redis' });
+  });
+
   it('confirms the lock first for a session without an expiry, which it cannot write in one step', async () => {
     const { client, lock, write, stored } = await setUp('no-expiry');
     const held = { cookie: { originalMaxAge: null }, n: 1 };

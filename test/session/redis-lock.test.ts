@@ -116,6 +116,29 @@ describe.skipIf(!available)('RedisSessionLock', () => {
     expect(await redis.get('shop:lock:fenced')).toBe('someone-else');
   });
 
+  it('hands what a holder wrote on to the next holder in its process, once, and never across a release', async () => {
+    const [one, two] = [await lockOn(), await lockOn()];
+    const first = await one.acquire('handed', 1000);
+    const next = one.acquire('handed', 1000); // queued behind it, in the same process
+    await first?.writeFenced?.('shop:sess:handed', '{"n":1}', 60);
+    expect(one.takeHandedOver('handed', 'shop:sess:other')).toBeUndefined(); // another key
+    await first?.release();
+    const second = await next;
+
+    expect(one.takeHandedOver('handed', 'shop:sess:handed')).toBe('{"n":1}');
+    expect(one.takeHandedOver('handed', 'shop:sess:handed')).toBeUndefined(); // once
+
+    // Written again, then released to Redis: another process writes; the value is not handed back.
+    await second?.writeFenced?.('shop:sess:handed', '{"n":2}', 60);
+    await second?.release();
+    const elsewhere = await two.acquire('handed', 1000);
+    await elsewhere?.writeFenced?.('shop:sess:handed', '{"n":3}', 60);
+    await elsewhere?.release();
+    const again = await one.acquire('handed', 1000);
+    expect(one.takeHandedOver('handed', 'shop:sess:handed')).toBeUndefined();
+    await again?.release();
+  });
+
   it('takes over the lock of a crashed holder once its lease has run out', async () => {
     const redis = await client();
     await redis.set('shop:lock:crashed', 'a-dead-process', { expiration: { type: 'PX', value: 150 } });
