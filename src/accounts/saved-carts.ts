@@ -19,6 +19,19 @@ export class SavedCartRepository {
     return { lines: row ? readJsonColumn(linesSchema, row.lines, []) : [] };
   }
 
+  /**
+   * Undoes a save(userId, written): the saved cart goes back to `previous`, unless it
+   * no longer holds `written` (another browser of the member's saved it since).
+   */
+  async putBack(userId: string, written: Cart, previous: Cart): Promise<void> {
+    await this.db
+      .updateTable('saved_carts')
+      .set({ lines: JSON.stringify(previous.lines), updated_at: new Date().toISOString() })
+      .where('user_id', '=', userId)
+      .where('lines', '=', JSON.stringify(written.lines))
+      .execute();
+  }
+
   async save(userId: string, cart: Cart): Promise<void> {
     const lines = JSON.stringify(cart.lines);
     const updatedAt = new Date().toISOString();

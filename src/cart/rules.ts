@@ -3,7 +3,13 @@
 import type { Availability, Cart, CartLimits } from './types.js';
 import { quantityOf } from './types.js';
 
-export type RefusalReason = 'unknown-product' | 'out-of-stock' | 'over-stock' | 'over-line-limit' | 'cart-full';
+export type RefusalReason =
+  | 'unknown-product'
+  | 'not-in-cart'
+  | 'out-of-stock'
+  | 'over-stock'
+  | 'over-line-limit'
+  | 'cart-full';
 
 export class CartRefusal extends Error {
   constructor(
@@ -37,9 +43,17 @@ export function addItem(cart: Cart, productId: string, quantity: number, ctx: Co
   return withLine(cart, productId, current + quantity);
 }
 
-/** Sets a line to exactly `quantity`; 0 removes it. */
+/**
+ * Sets a line to exactly `quantity`; 0 removes it. Only a line that is in the cart: a
+ * stale tab setting a line removed since must not bring it back (adding is addItem).
+ */
 export function setItem(cart: Cart, productId: string, quantity: number, ctx: Context): Cart {
   if (quantity === 0) return removeItem(cart, productId);
+  if (quantityOf(cart, productId) === 0) {
+    // An id that names no product is bad input; a real product is a line removed since.
+    if (ctx.availability(productId) === undefined) throw unknownProduct(productId);
+    throw new CartRefusal('not-in-cart', 'That item is no longer in your cart.');
+  }
   checkLine(cart, productId, quantity, ctx);
   return withLine(cart, productId, quantity);
 }
@@ -47,6 +61,8 @@ export function setItem(cart: Cart, productId: string, quantity: number, ctx: Co
 export function removeItem(cart: Cart, productId: string): Cart {
   return { lines: cart.lines.filter((l) => l.productId !== productId) };
 }
+
+const unknownProduct = (productId: string) => new CartRefusal('unknown-product', `No product with id "${productId}"`);
 
 function withLine(cart: Cart, productId: string, quantity: number): Cart {
   const exists = cart.lines.some((l) => l.productId === productId);
@@ -63,9 +79,7 @@ function withLine(cart: Cart, productId: string, quantity: number): Cart {
  */
 function checkLine(cart: Cart, productId: string, quantity: number, { limits, availability }: Context) {
   const product = availability(productId);
-  if (product === undefined) {
-    throw new CartRefusal('unknown-product', `No product with id "${productId}"`);
-  }
+  if (product === undefined) throw unknownProduct(productId);
   if (product.stock === 0) {
     throw new CartRefusal('out-of-stock', 'Sorry, this product is sold out');
   }

@@ -1,5 +1,5 @@
 // Session fixation, shown on a sandbox: a tiny app with real express-session, its own
-// memory store and secret, and the shop's own ShopSession and regenerateSession, on a
+// memory store and secret, and the shop's own ShopSession, regenerateSession and commit, on a
 // loopback port for the length of one run. A guest fills a cart, logs in (new ID), and
 // then a request replays the ID from before the login: it finds nothing, and gets a
 // fresh anonymous session. Nothing here touches the shop's sessions or store.
@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express, { type Request } from 'express';
 import session from 'express-session';
+import { saveBeforeAnswering } from '../session/commit.js';
 import { regenerateSession } from '../session/lifecycle.js';
 import { shortId } from '../session/session-id.js';
 import { ShopSession } from '../session/state.js';
@@ -45,6 +46,8 @@ function sandboxApp() {
       cookie: { httpOnly: true, sameSite: 'lax' },
     }),
   );
+  // The shop's own commit: a regenerated session replaces the old one once it is stored.
+  app.use(saveBeforeAnswering((_err, _req, res) => res.status(503).json({ error: 'not stored' })));
   app.use((req, _res, next) => {
     req.shopSession = new ShopSession(req, policy);
     next();
@@ -58,9 +61,9 @@ function sandboxApp() {
     req.shopSession.setCart({ lines: [{ productId: 'p-001', quantity: 1 }] }, 'cart.add');
     res.json(view(req));
   });
-  app.post('/login', async (req, res) => {
+  app.post('/login', (req, res) => {
     const carried = req.shopSession.carryOver();
-    await regenerateSession(req); // the defence: a pre-login ID never becomes a logged-in one
+    regenerateSession(req); // the defence: a pre-login ID never becomes a logged-in one
     req.shopSession.restore(carried);
     req.shopSession.signIn({ id: 'sandbox', username: 'ravi' }, 'sandbox');
     res.json(view(req));

@@ -44,16 +44,35 @@ export class CartState {
     const levels = new Map<string, number>();
     if (detail.productId !== undefined) levels.set(detail.productId, await this.stock.levelOf(detail.productId));
     const next = rule(session.cart, { limits: this.limits, availability: availabilityOf(this.catalog, levels) });
-    const user = session.user;
-    if (user) await this.savedCarts.save(user.id, next);
+    await this.saveThrough(session, next, session.cart);
     session.setCart(next, event, detail);
     return next;
   }
 
-  /** Replaces the cart wholesale (login merge, checkout, stock adjustment). */
-  async replace(session: ShopSession, cart: Cart, event: string, detail?: Record<string, unknown>): Promise<void> {
-    const user = session.user;
-    if (user) await this.savedCarts.save(user.id, cart);
+  /**
+   * Replaces the cart wholesale (login merge, checkout, stock adjustment). `savedBefore`:
+   * what the saved cart held before, when the session's cart is not its copy (a login).
+   */
+  async replace(
+    session: ShopSession,
+    cart: Cart,
+    event: string,
+    detail?: Record<string, unknown>,
+    savedBefore: Cart = session.cart,
+  ): Promise<void> {
+    await this.saveThrough(session, cart, savedBefore);
     session.setCart(cart, event, detail);
+  }
+
+  /**
+   * A member's cart is written through to their saved cart, and put back should the
+   * request be refused after all (session/take-back.ts): a change the shopper was told
+   * failed must not turn up at their next login.
+   */
+  private async saveThrough(session: ShopSession, cart: Cart, savedBefore: Cart): Promise<void> {
+    const user = session.user;
+    if (user === undefined) return;
+    await this.savedCarts.save(user.id, cart);
+    session.undoIfRefused(() => this.savedCarts.putBack(user.id, cart, savedBefore));
   }
 }

@@ -1,13 +1,16 @@
-// Answers only after the session is saved. express-session writes a changed session
-// inside res.end() and sends the answer even when that write fails, so a shopper
-// could be told "added" about a change that was never stored. Here res.end() first
-// writes the session (if this request changed it), with the lock confirmed still
-// ours; only then is the answer sent. A refused write becomes a 503 instead.
+// Answers only after the session is saved, and an error answer changes nothing.
+// express-session writes a changed session inside res.end() and sends the answer even
+// when that write fails, so a shopper could be told "added" about a change that was
+// never stored. Here res.end() first writes the session (if this request changed it),
+// with the lock confirmed still ours; only then is the answer sent. A refused write
+// becomes a 503 instead, and then, as for any answer of 500 or more, the session stays
+// as it was loaded and the request's database writes are undone (session/take-back.ts).
 import type { NextFunction, Request, Response } from 'express';
 import { fenceWith } from './fenced-store.js';
 import { markCommitted, noteStoredExpiry } from './guarded-store.js';
-import { saveSession } from './lifecycle.js';
+import { destroySessionById, replacedSessionId, saveSession } from './lifecycle.js';
 import { SessionLockLostError } from './lock.js';
+import { hasUndos, takeBack } from './take-back.js';
 
 /**
  * Everything stored but the cookie, which express-session keeps up to date itself.
@@ -24,14 +27,16 @@ function fingerprint(data: { cookie?: unknown }): string {
   }
 }
 
+/** The session as the request found it: what a refusal puts back. */
+type Loaded = { id: string; session: Request['session']; data: string };
+
 /**
  * Mounted right after express-session. `refuse` answers when the write failed
  * (the app's error handler); the response it sends is not saved again.
  */
 export function saveBeforeAnswering(refuse: (err: unknown, req: Request, res: Response) => void) {
   return function commitOnEnd(req: Request, res: Response, next: NextFunction) {
-    const loadedId = req.sessionID;
-    const loaded = fingerprint(req.session);
+    const loaded: Loaded = { id: req.sessionID, session: req.session, data: fingerprint(req.session) };
     noteStoredExpiry(req.session); // before express-session renews the cookie (guarded-store.ts)
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     let committed = false;
@@ -39,20 +44,51 @@ export function saveBeforeAnswering(refuse: (err: unknown, req: Request, res: Re
       const session = req.session as typeof req.session | undefined;
       if (committed || session === undefined) return end(...args);
       committed = true;
-      if (req.sessionID === loadedId && fingerprint(session) === loaded) return end(...args);
-      commit(req).then(
-        () => end(...args),
-        (err: unknown) => {
+      const unchanged = req.sessionID === loaded.id && fingerprint(session) === loaded.data;
+      if (res.statusCode >= 500) {
+        // A failed request stores nothing: not its session, not its database writes.
+        if (unchanged && !hasUndos(req)) {
+          markCommitted(session);
+          return end(...args);
+        }
+        settle(
+          req,
+          res,
+          putBack(req, loaded).then(() => void end(...args)),
+        );
+        return res;
+      }
+      if (unchanged) return end(...args);
+      settle(req, res, commitThenAnswer());
+      return res;
+
+      async function commitThenAnswer() {
+        try {
+          await commit(req);
+        } catch (err) {
           clearAnswer(res);
           // The refusal's page shows the session as it is stored, not the change just refused.
-          restore(req.session, loaded);
+          await putBack(req, loaded);
           refuse(err, req, res);
-        },
-      );
-      return res;
+          return;
+        }
+        end(...args);
+      }
     }) as Response['end'];
     next();
   };
+}
+
+/**
+ * The answer goes out from a promise: a failure there (the error page itself failing)
+ * would otherwise be an unhandled rejection. It is logged and the connection is cut, as
+ * Node does with a response that cannot be completed.
+ */
+function settle(req: Request, res: Response, answering: Promise<void>): void {
+  answering.catch((err: unknown) => {
+    req.log?.error({ err }, 'the answer could not be sent after the session write');
+    res.destroy();
+  });
 }
 
 async function commit(req: Request): Promise<void> {
@@ -64,9 +100,42 @@ async function commit(req: Request): Promise<void> {
       throw new SessionLockLostError();
     }
     await saveSession(req);
+    await destroyReplaced(req);
   } finally {
     markCommitted(req.session);
   }
+}
+
+/**
+ * A regenerated session (a login, an expired login) replaces the old one only now that
+ * it is stored. If the old one cannot be destroyed, the request is refused: a guest
+ * session left behind would let a second login merge the same cart again. The new
+ * session is then dropped too: its ID never reaches the browser.
+ */
+async function destroyReplaced(req: Request): Promise<void> {
+  const old = replacedSessionId(req);
+  if (old === undefined || old === req.sessionID) return;
+  try {
+    await destroySessionById(req, old);
+  } catch (err) {
+    await destroySessionById(req, req.sessionID).catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * Makes the request's session the one it loaded, as it loaded it (a regenerated one is
+ * set aside, so its cookie is never sent), stores nothing more for it, and undoes the
+ * request's database writes.
+ */
+async function putBack(req: Request, loaded: Loaded): Promise<void> {
+  if (req.sessionID !== loaded.id) {
+    req.session = loaded.session;
+    req.sessionID = loaded.id;
+  }
+  restore(req.session, loaded.data);
+  markCommitted(req.session);
+  await takeBack(req);
 }
 
 /** Puts back what the session held when it was loaded (its cookie aside). */

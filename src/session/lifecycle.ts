@@ -5,8 +5,33 @@ import type { Store } from 'express-session';
 import { shortId } from './session-id.js';
 import { userChange } from './timeline.js';
 
-export function regenerateSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+/** The store as express-session sets it up: `generate` makes a new, empty session for a request. */
+type GeneratingStore = Store & { generate?: (req: Request) => void };
+
+/** The session each regenerated request replaced, by request: destroyed once the new one is stored. */
+const replaced = new WeakMap<Request, string>();
+
+/**
+ * Gives the request a new, empty session under a new ID. Unlike express-session's
+ * regenerate(), the old session is not destroyed yet but only once the new one is
+ * stored (session/commit.ts): a login refused on its way out leaves the guest's
+ * session, cart and cookie exactly as they were.
+ */
+export function regenerateSession(req: Request): void {
+  const store: GeneratingStore = req.sessionStore;
+  if (store.generate === undefined) throw new Error('the session store was not set up by express-session');
+  if (!replaced.has(req)) replaced.set(req, req.sessionID);
+  store.generate(req);
+}
+
+/** The ID of the session this request's regeneration replaced, if it regenerated. */
+export function replacedSessionId(req: Request): string | undefined {
+  return replaced.get(req);
+}
+
+/** Destroys a session by ID in the request's store (the one a regeneration replaced). */
+export function destroySessionById(req: Request, sid: string): Promise<void> {
+  return new Promise((resolve, reject) => req.sessionStore.destroy(sid, (err) => (err ? reject(err) : resolve())));
 }
 
 /**
@@ -38,7 +63,7 @@ export async function logout(req: Request, res: Response, cookie: SessionCookie)
   const previousId = previous.id;
   const username = previous.user?.username;
   await destroySession(req);
-  const store: Store & { generate?: (req: Request) => void } = req.sessionStore;
+  const store: GeneratingStore = req.sessionStore;
   if (!keepsTimeline || store.generate === undefined) {
     res.clearCookie(cookie.name, cookie.options);
     return;

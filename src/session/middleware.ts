@@ -14,15 +14,14 @@ export type AuthPolicy = {
 };
 
 export function attachShopSession(policy: SessionPolicy, auth: AuthPolicy, now: () => number = Date.now) {
-  return function shopSession(req: Request, _res: Response, next: NextFunction): void | Promise<void> {
+  return function shopSession(req: Request, _res: Response, next: NextFunction): void {
     req.shopSession = new ShopSession(req, policy);
     // Stored at once anyway: the timeline may say so. Otherwise `created` waits for the
     // first thing stored, or this very write would store every visitor (ShopSession.begin).
     if (policy.saveUninitialized) req.shopSession.begin('first request: saveUninitialized stores every new session');
     const expired = staleLogin(req.shopSession, auth, now());
-    // A guest, or a login still good: on at once, without a promise.
-    if (expired === undefined) return next();
-    return endStaleLogin(req, expired).then(() => next());
+    if (expired !== undefined) endStaleLogin(req, expired);
+    next();
   };
 }
 
@@ -36,13 +35,18 @@ function staleLogin(session: ShopSession, auth: AuthPolicy, now: number): 'idle'
   return undefined;
 }
 
+const SIGNED_OUT = {
+  idle: 'You were signed out after a while without activity.',
+  absolute: 'You were signed out because you had been logged in for a long time. Please log in again.',
+} as const;
+
 /**
  * Logged in for too long, or idle for too long: the shopper becomes a guest
  * again under a new session ID, keeping the cart and preferences.
  */
-async function endStaleLogin(req: Request, reason: 'idle' | 'absolute') {
+function endStaleLogin(req: Request, reason: 'idle' | 'absolute'): void {
   const carried = req.shopSession.carryOver();
-  await regenerateSession(req);
+  regenerateSession(req);
   const fresh = req.shopSession;
   // The next person at this browser may read this session (the inspector), so nothing
   // in it may say who was here: the member's timeline stays behind, and the kept cart's
@@ -50,5 +54,5 @@ async function endStaleLogin(req: Request, reason: 'idle' | 'absolute') {
   // login take the cart back without adding it to itself, and no one else's take it.
   fresh.restore({ ...carried, timeline: [], cartOwner: carried.cartOwner ?? UNKNOWN_CART_OWNER });
   fresh.record('auth.expired', { reason });
-  fresh.flash('info', 'You were signed out after a while without activity. Your cart is still here.');
+  fresh.flash('info', `${SIGNED_OUT[reason]} Your cart is still here.`);
 }

@@ -1,7 +1,10 @@
-// Logging in, step by step. Read the guest's state first — regenerate() wipes the
-// session — then give the shopper a new session ID and merge the guest cart into
-// the saved one. The old ID is deleted from the store, so a retried or parallel
-// login with it finds an empty guest session and can never merge the cart twice.
+// Logging in, step by step. Read everything first — the guest's state, which
+// regenerate() wipes, the saved cart and the stock — so a database that fails
+// fails the login before anything has changed. Then give the shopper a new session
+// ID and merge the guest cart into the saved one. Once the new session is stored the
+// old ID is deleted (session/commit.ts), so a retried or parallel login with it finds
+// an empty guest session and can never merge the cart twice; a login refused on its
+// way out puts every write back (session/take-back.ts) and the guest keeps the cart.
 
 import { createHmac } from 'node:crypto';
 import type { Request } from 'express';
@@ -29,8 +32,13 @@ export async function signIn(req: Request, user: User, deps: Deps): Promise<Merg
   const secrets = deps.config.session.secrets;
   const guest = guestState(req, user, secrets);
   const previousId = req.shopSession.id;
+  // A cart kept from this user's own expired login already is their saved cart, as they left it.
+  const ownCart = guest.cartOwner !== undefined && isCartOwner(guest.cartOwner, user.id, secrets);
+  const saved = ownCart ? guest.cart : await savedCarts.load(user.id);
+  const fromGuest = ownCart ? emptyCart() : guest.cart;
+  const { cart, report } = mergeCarts(saved, fromGuest, carts.limits, await carts.availability());
 
-  await regenerateSession(req); // session fixation: a pre-login ID must not become a logged-in one
+  regenerateSession(req); // session fixation: a pre-login ID must not become a logged-in one
   const session = req.shopSession;
   const prefs = { ...user.prefs, ...guest.prefs }; // what the guest chose just now wins
   session.restore({ ...guest, cart: emptyCart(), prefs, cartOwner: undefined });
@@ -40,14 +48,11 @@ export async function signIn(req: Request, user: User, deps: Deps): Promise<Merg
     previousSession: shortId(previousId),
     newSession: shortId(session.id),
   });
-
-  // A cart kept from this user's own expired login already is their saved cart, as they left it.
-  const ownCart = guest.cartOwner !== undefined && isCartOwner(guest.cartOwner, user.id, secrets);
-  const saved = ownCart ? guest.cart : await savedCarts.load(user.id);
-  const fromGuest = ownCart ? emptyCart() : guest.cart;
-  const { cart, report } = mergeCarts(saved, fromGuest, carts.limits, await carts.availability());
-  await carts.replace(session, cart, 'cart.merge', report);
-  if (Object.keys(guest.prefs).length > 0) await users.savePrefs(user.id, prefs);
+  await carts.replace(session, cart, 'cart.merge', report, saved);
+  if (Object.keys(guest.prefs).length > 0) {
+    await users.savePrefs(user.id, prefs);
+    session.undoIfRefused(() => users.savePrefs(user.id, user.prefs));
+  }
   return report;
 }
 

@@ -7,6 +7,7 @@ import type { Cart } from '../cart/types.js';
 import { emptyCart } from '../cart/types.js';
 import type { Change, FlashMessage, Prefs, SessionUser, TimelineEvent } from './data.js';
 import { DEFAULT_PREFS, worthKeeping } from './data.js';
+import { type Undo, undoIfRefused } from './take-back.js';
 import { appended, cartChanges, prefChanges, userChange } from './timeline.js';
 
 export type SessionPolicy = {
@@ -189,6 +190,14 @@ export class ShopSession {
   set checkoutToken(token: string | undefined) {
     if (token) this.data.checkoutToken = token;
     else delete this.data.checkoutToken;
+  }
+
+  /**
+   * A database write made for this request alongside the session (the saved cart, the
+   * preferences): undone if the request is refused after all (session/take-back.ts).
+   */
+  undoIfRefused(undo: Undo): void {
+    undoIfRefused(this.req, undo);
   }
 
   /** True while the inspector is on and this session's events are recorded. */

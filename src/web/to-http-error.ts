@@ -17,9 +17,11 @@ const BODY_ERRORS: Record<string, [number, string]> = {
   'parameters.too.many': [413, 'Too many form fields'],
 };
 
-/** Stock problems are conflicts with the current state (409); the rest is bad input (422). */
+/** Conflicts with the current state (409): stock, or a line gone since the page was shown; the rest is bad input (422). */
+const CONFLICTS: ReadonlySet<CartRefusal['reason']> = new Set(['out-of-stock', 'over-stock', 'not-in-cart']);
+
 export function refusalStatus(refusal: CartRefusal): number {
-  return refusal.reason === 'out-of-stock' || refusal.reason === 'over-stock' ? 409 : 422;
+  return CONFLICTS.has(refusal.reason) ? 409 : 422;
 }
 
 export function toHttpError(err: unknown): HttpError {

@@ -73,8 +73,15 @@ describe('setItem', () => {
   });
 
   it('refuses a quantity over the cap or the stock', () => {
-    expect(refusal(() => setItem(empty, 'a', 11, ctx)).reason).toBe('over-line-limit');
-    expect(refusal(() => setItem(empty, 'b', 6, ctx)).reason).toBe('over-stock');
+    expect(refusal(() => setItem(addItem(empty, 'a', 1, ctx), 'a', 11, ctx)).reason).toBe('over-line-limit');
+    expect(refusal(() => setItem(addItem(empty, 'b', 1, ctx), 'b', 6, ctx)).reason).toBe('over-stock');
+  });
+
+  it('refuses a line that is not in the cart (a stale tab), which only adding may bring', () => {
+    const cart = addItem(empty, 'a', 1, ctx);
+    const refused = refusal(() => setItem(cart, 'd', 2, ctx));
+    expect(refused.reason).toBe('not-in-cart');
+    expect(refused.message).toBe('That item is no longer in your cart.');
   });
 });
 
@@ -87,19 +94,22 @@ describe('adding and setting agree', () => {
     ],
   };
 
-  it('refuses a sold-out product on a full cart for the same reason either way', () => {
-    expect(refusal(() => addItem(full, 'c', 1, ctx)).reason).toBe('out-of-stock');
-    expect(refusal(() => setItem(full, 'c', 1, ctx)).reason).toBe('out-of-stock');
+  it('refuses a line that sold out on a full cart for the same reason either way', () => {
+    const soldOutInside: Cart = { lines: [...full.lines.slice(0, 2), { productId: 'c', quantity: 1 }] };
+    expect(refusal(() => addItem(soldOutInside, 'c', 1, ctx)).reason).toBe('out-of-stock');
+    expect(refusal(() => setItem(soldOutInside, 'c', 2, ctx)).reason).toBe('out-of-stock');
   });
 
-  it('gives the same answer for any product and quantity on a full or an empty cart', () => {
+  it('gives the same answer for any line in the cart and any quantity, on a full cart or a small one', () => {
     fc.assert(
       fc.property(
         fc.constantFrom('a', 'c', 'e', 'x'),
         fc.integer({ min: 1, max: 50 }),
         fc.boolean(),
         (id, n, isFull) => {
-          const cart = isFull ? full : empty;
+          // Setting acts on a line that is in the cart (a missing one is refused: not-in-cart).
+          const others = isFull ? full.lines.filter((l) => l.productId !== id).slice(0, 2) : [];
+          const cart: Cart = { lines: [...others, { productId: id, quantity: 1 }] };
           const outcome = (fn: () => Cart) => {
             try {
               return { cart: fn() };

@@ -47,7 +47,7 @@ describe.each(['/account', '/dashboard'])('GET %s', (path) => {
     if (!ravi) throw new Error('no demo user ravi');
     await shop.services.savedCarts.save(ravi.id, { lines: [] });
     const { agent } = await loggedIn();
-    await agent.post('/cart/items/p-002').set(json).send({ quantity: 2 }).expect(200);
+    await agent.post('/cart/items').set(json).send({ productId: 'p-002', quantity: 2 }).expect(200);
     const res = await agent.get(path).set(json).expect(200);
     expect(res.body.user).toEqual({ username: 'ravi' });
     expect(res.body.message).toBe('Welcome back, ravi');

@@ -520,5 +520,8 @@ describe('auth expiry', () => {
     await agent.get('/account').set(json).expect(200);
     clock.advance(301);
     await agent.get('/account').set(json).expect(401);
+    const page = decode((await agent.get('/cart').expect(200)).text);
+    expect(page).toContain('because you had been logged in for a long time');
+    expect(page).not.toContain('after a while without activity');
   });
 });

