@@ -1,20 +1,28 @@
-// A dependency (the session store, the database) that did not answer in time or
-// refused the connection. Every layer may throw it; the error handler answers 503
-// with its message, so a shopper reads what happened instead of waiting or a 500.
+// A dependency (the session store, the database) that could not do what was asked:
+// it is down or did not answer in time (unavailable), it has no room (full), or another
+// writer held what we needed for too long (busy). Every layer may throw it; the error
+// handler answers 503 with its message, so a shopper reads what happened and whether
+// to wait, instead of a hang or a 500. The dependency's own error is its `cause`,
+// which the log shows.
 
 export type Dependency = 'sessions' | 'database';
+export type Trouble = 'unavailable' | 'full' | 'busy';
 
-const MESSAGES: Record<Dependency, string> = {
-  sessions: 'The session store is unavailable. Please try again in a moment.',
-  database: 'The database is unavailable. Please try again in a moment.',
+const NAMES: Record<Dependency, string> = { sessions: 'The session store', database: 'The database' };
+
+const SAYS: Record<Trouble, string> = {
+  unavailable: 'is unavailable. Please try again in a moment.',
+  full: 'is full, so nothing new can be saved right now. Please try again later.',
+  busy: 'is busy. Please try again.',
 };
 
 export class UnavailableError extends Error {
   constructor(
     readonly dependency: Dependency,
+    readonly trouble: Trouble = 'unavailable',
     options?: ErrorOptions,
   ) {
-    super(MESSAGES[dependency], options);
+    super(`${NAMES[dependency]} ${SAYS[trouble]}`, options);
   }
 }
 
@@ -43,5 +51,11 @@ export function callDependency<T>(dependency: Dependency, work: Promise<T>, ms?:
 
 /** Whatever went wrong with `dependency`, as the UnavailableError that tells the shopper. */
 export function asUnavailable(dependency: Dependency, err: unknown): UnavailableError {
-  return err instanceof UnavailableError ? err : new UnavailableError(dependency, { cause: err });
+  if (err instanceof UnavailableError) return err;
+  return new UnavailableError(dependency, isOutOfMemory(err) ? 'full' : 'unavailable', { cause: err });
+}
+
+/** Redis at its maxmemory with nothing it may evict: "OOM command not allowed when used memory > 'maxmemory'". */
+function isOutOfMemory(err: unknown): boolean {
+  return err instanceof Error && /^OOM\b/.test(err.message);
 }

@@ -1,6 +1,11 @@
 // Errors that say "another transaction got in the way", not "this is wrong":
-// a unique index that another writer won, or a transaction PostgreSQL aborted to
-// break a deadlock or keep serializability, which succeeds when simply run again.
+// a unique index that another writer won, a transaction PostgreSQL aborted to break
+// a deadlock or keep serializability, or a row held past lock_timeout by another
+// transaction, which succeed when simply run again. A conflict still there after the
+// last try is the database being busy (db/unavailable.ts): 503, "try again".
+
+/** Tries a transaction gets at a row held by another one (PostgreSQL's lock_timeout: db/connect.ts). */
+export const LOCK_WAITS = 3;
 
 /** The driver's error code: a PostgreSQL SQLSTATE or a better-sqlite3 SQLITE_* code. */
 function codeOf(err: unknown): string | undefined {
@@ -14,10 +19,12 @@ export function isUniqueViolation(err: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-/** serialization_failure, deadlock_detected: the transaction was rolled back and may be retried. */
+/** serialization_failure, deadlock_detected, lock_not_available: rolled back, and may be retried. */
+const CONFLICTS = new Set(['40001', '40P01', '55P03']);
+
 export function isTransactionConflict(err: unknown): boolean {
   const code = codeOf(err);
-  return code === '40001' || code === '40P01';
+  return code !== undefined && CONFLICTS.has(code);
 }
 
 export type RetryOptions = { attempts?: number; baseDelayMs?: number };
@@ -28,7 +35,7 @@ export type RetryOptions = { attempts?: number; baseDelayMs?: number };
  */
 export async function retryOnConflict<T>(
   transaction: () => Promise<T>,
-  { attempts = 3, baseDelayMs = 10 }: RetryOptions = {},
+  { attempts = LOCK_WAITS, baseDelayMs = 10 }: RetryOptions = {},
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {

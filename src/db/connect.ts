@@ -7,6 +7,7 @@ import Sqlite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { BoundedMap } from '../bounded-map.js';
+import { LOCK_WAITS } from './conflicts.js';
 import { migrate } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -86,6 +87,9 @@ function postgres(connectionString: string, options: DatabaseOptions) {
     max: options.poolMax ?? DEFAULTS.poolMax,
     connectionTimeoutMillis: timeoutMs,
     statement_timeout: timeoutMs,
+    // A row another transaction holds is waited on for a share of the budget only: the
+    // transaction is then run again (db/conflicts.ts), all within about timeoutMs.
+    lock_timeout: Math.max(1, Math.floor(timeoutMs / LOCK_WAITS)),
     query_timeout: timeoutMs + CLIENT_TIMEOUT_SLACK_MS,
     // A peer that vanished without closing the socket is noticed instead of waited on forever.
     keepAlive: true,

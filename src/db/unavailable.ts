@@ -1,7 +1,7 @@
-// The one place that knows which driver errors mean "the database is down, slow
-// or restarting" rather than "this query is wrong": those become 503s that invite
-// a retry (see web/to-http-error.ts), the rest stay 500s.
-import { UnavailableError } from '../unavailable.js';
+// The one place that knows which driver errors mean "the database is down, full or
+// busy" rather than "this query is wrong": those become 503s that say which and
+// invite a retry (see web/to-http-error.ts), the rest stay 500s.
+import { type Trouble, UnavailableError } from '../unavailable.js';
 
 /** Socket-level failures: nothing is listening, the link broke, or no route to the server. */
 const NETWORK_CODES = new Set([
@@ -16,11 +16,28 @@ const NETWORK_CODES = new Set([
 ]);
 
 /**
- * PostgreSQL SQLSTATEs: admin/crash shutdown and "cannot connect now" (a restart),
- * too many connections, and a statement cancelled by statement_timeout. Class 08
- * (connection exception) is matched by prefix below.
+ * PostgreSQL SQLSTATEs and SQLite result codes by what they mean for the shopper.
+ * Class 08 (connection exception) is unavailable too, matched by prefix below.
+ * - unavailable: admin/crash shutdown, "cannot connect now" (a restart), too many connections;
+ * - full: disk full, out of memory; SQLite's database or disk full;
+ * - busy: a statement cancelled by statement_timeout, a lock wait past lock_timeout, and
+ *   the conflicts retried first (db/conflicts.ts); SQLite locked past busy_timeout.
  */
-const POSTGRES_CODES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
+const TROUBLES: Record<string, Trouble> = {
+  '57P01': 'unavailable',
+  '57P02': 'unavailable',
+  '57P03': 'unavailable',
+  '53300': 'unavailable',
+  '53100': 'full',
+  '53200': 'full',
+  SQLITE_FULL: 'full',
+  '57014': 'busy',
+  '55P03': 'busy',
+  '40001': 'busy',
+  '40P01': 'busy',
+  SQLITE_BUSY: 'busy',
+  SQLITE_LOCKED: 'busy',
+};
 
 /** node-postgres and pg-pool say these in words only, without a code. */
 const DRIVER_MESSAGES = [
@@ -34,11 +51,12 @@ const DRIVER_MESSAGES = [
 /** The database could not answer: an UnavailableError to throw instead, or undefined. */
 export function asDatabaseUnavailable(err: unknown): UnavailableError | undefined {
   if (err instanceof UnavailableError) return err.dependency === 'database' ? err : undefined;
-  return isUnavailable(err, 0) ? new UnavailableError('database', { cause: err }) : undefined;
+  const trouble = troubleOf(err, 0);
+  return trouble ? new UnavailableError('database', trouble, { cause: err }) : undefined;
 }
 
-function isUnavailable(err: unknown, depth: number): boolean {
-  if (typeof err !== 'object' || err === null || depth > 3) return false;
+function troubleOf(err: unknown, depth: number): Trouble | undefined {
+  if (typeof err !== 'object' || err === null || depth > 3) return undefined;
   const { code, message, cause, errors } = err as {
     code?: unknown;
     message?: unknown;
@@ -46,12 +64,23 @@ function isUnavailable(err: unknown, depth: number): boolean {
     errors?: unknown;
   };
   if (typeof code === 'string') {
-    if (NETWORK_CODES.has(code) || POSTGRES_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
-    // better-sqlite3: another connection holds the write lock for longer than busy_timeout.
-    if (code.startsWith('SQLITE_BUSY')) return true;
+    if (NETWORK_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return 'unavailable';
+    // better-sqlite3 adds extended codes to the primary one: SQLITE_BUSY_SNAPSHOT, SQLITE_FULL…
+    const known = TROUBLES[code] ?? TROUBLES[code.replace(/^(SQLITE_[A-Z]+)_.*$/, '$1')];
+    if (known) return known;
+    // "database … is not currently accepting connections" (ALLOW_CONNECTIONS false): 55000
+    // is a broad class, so only with those words.
+    if (code === '55000' && typeof message === 'string' && /accepting connections/.test(message)) {
+      return 'unavailable';
+    }
   }
-  if (typeof message === 'string' && DRIVER_MESSAGES.some((m) => m.test(message))) return true;
+  if (typeof message === 'string' && DRIVER_MESSAGES.some((m) => m.test(message))) return 'unavailable';
   // Node reports a failed connect to several addresses (localhost: ::1 and 127.0.0.1) as an AggregateError.
-  if (Array.isArray(errors) && errors.some((e) => isUnavailable(e, depth + 1))) return true;
-  return isUnavailable(cause, depth + 1);
+  if (Array.isArray(errors)) {
+    for (const e of errors) {
+      const found = troubleOf(e, depth + 1);
+      if (found) return found;
+    }
+  }
+  return troubleOf(cause, depth + 1);
 }

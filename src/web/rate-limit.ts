@@ -2,9 +2,9 @@
 // Redis when the app is scaled out, and one way of saying no — 429 with Retry-After.
 import type { NextFunction, Request, Response } from 'express';
 import type { AugmentedRequest, Options, Store } from 'express-rate-limit';
-import { RedisStore } from 'rate-limit-redis';
+import { type RedisReply, RedisStore } from 'rate-limit-redis';
 import type { RedisClientType } from 'redis';
-import { UnavailableError, withTimeout } from '../unavailable.js';
+import { asUnavailable, UnavailableError, withTimeout } from '../unavailable.js';
 import { HttpError } from './http-error.js';
 
 export type LimitStoreOptions = {
@@ -17,13 +17,19 @@ export function limitStore(prefix: string, { redis, redisTimeoutMs }: LimitStore
   if (!redis) return undefined;
   return new RedisStore({
     prefix,
-    // Bounded like every Redis call: a hung Redis answers 503, it does not hang the request.
-    // Only the timeout is mapped here: Redis's own errors must reach rate-limit-redis as they
-    // are, since it reloads its script when one says NOSCRIPT (a Redis restarted empty).
+    // Bounded like every Redis call, and its failures told like the session store's: a hung
+    // Redis answers 503 "unavailable", a full one 503 "full", never a 500. NOSCRIPT alone
+    // reaches rate-limit-redis as it is: it then loads its script again (a Redis restarted empty).
     sendCommand: (...args: string[]) =>
-      withTimeout(redis.sendCommand(args), redisTimeoutMs, () => new UnavailableError('sessions')),
+      withTimeout(redis.sendCommand<RedisReply>(args), redisTimeoutMs, () => new UnavailableError('sessions')).catch(
+        (err: unknown) => {
+          throw isNoScript(err) ? err : asUnavailable('sessions', err);
+        },
+      ),
   });
 }
+
+const isNoScript = (err: unknown) => err instanceof Error && err.message.startsWith('NOSCRIPT');
 
 /** Answers 429 with `message` through the error handler, always with Retry-After in seconds. */
 export function refuse(message: string) {

@@ -55,4 +55,9 @@ describe('isUniqueViolation', () => {
     expect(isUniqueViolation(Object.assign(new Error('x'), { code: 'SQLITE_CONSTRAINT_UNIQUE' }))).toBe(true);
     expect(isTransactionConflict(pgError('23505'))).toBe(false);
   });
+
+  it('counts a lock wait that ran out (lock_timeout) as a conflict to retry', () => {
+    expect(['40001', '40P01', '55P03'].map((code) => isTransactionConflict(pgError(code)))).toEqual([true, true, true]);
+    expect(isTransactionConflict(pgError('57014'))).toBe(false); // statement_timeout: the budget is spent
+  });
 });

@@ -60,10 +60,34 @@ describe('asDatabaseUnavailable', () => {
     expect(asDatabaseUnavailable(fromClient)?.message).toMatch(/database is unavailable/);
   });
 
-  it('recognises the SQLSTATEs of a connection lost, a shutdown, a restart and a statement timeout', () => {
-    for (const code of ['08000', '08003', '08006', '57P01', '57P02', '57P03', '53300', '57014']) {
-      expect(asDatabaseUnavailable(Object.assign(new Error('pg'), { code })), code).toBeInstanceOf(UnavailableError);
+  it('tells down from full from busy by SQLSTATE, each with its own message', () => {
+    const troubles = {
+      unavailable: ['08000', '08003', '08006', '57P01', '57P02', '57P03', '53300'],
+      full: ['53100', '53200'],
+      busy: ['57014', '55P03', '40001', '40P01'],
+    };
+    for (const [trouble, codes] of Object.entries(troubles)) {
+      for (const code of codes) {
+        const found = asDatabaseUnavailable(Object.assign(new Error('pg'), { code }));
+        expect(found?.trouble, code).toBe(trouble);
+        expect(found?.message, code).toMatch(new RegExp(`^The database is ${trouble}`));
+      }
     }
+  });
+
+  it('recognises a database that does not accept connections (ALLOW_CONNECTIONS false), not any 55000', () => {
+    const closed = Object.assign(new Error('database "shop" is not currently accepting connections'), {
+      code: '55000',
+    });
+    expect(asDatabaseUnavailable(closed)?.trouble).toBe('unavailable');
+    const other = Object.assign(new Error('cannot execute nextval() in a read-only transaction'), { code: '55000' });
+    expect(asDatabaseUnavailable(other)).toBeUndefined();
+  });
+
+  it('calls SQLite busy and full what they are, extended codes included', () => {
+    const of = (code: string) => asDatabaseUnavailable(Object.assign(new Error('sqlite'), { code }))?.trouble;
+    expect([of('SQLITE_BUSY'), of('SQLITE_BUSY_SNAPSHOT'), of('SQLITE_LOCKED')]).toEqual(['busy', 'busy', 'busy']);
+    expect(of('SQLITE_FULL')).toBe('full');
   });
 
   it('recognises what node-postgres says without a code', () => {
@@ -98,15 +122,15 @@ describe('asDatabaseUnavailable', () => {
       } catch (err) {
         busy = err;
       }
-      expect(asDatabaseUnavailable(busy)).toBeInstanceOf(UnavailableError);
+      expect(asDatabaseUnavailable(busy)?.trouble).toBe('busy');
     } finally {
       first.close();
       second.close();
     }
   });
 
-  it('leaves query errors, conflicts and other dependencies alone', () => {
-    for (const code of ['23505', '42P01', '40P01', '40001', '22P02', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_ERROR']) {
+  it('leaves query errors and other dependencies alone', () => {
+    for (const code of ['23505', '42P01', '22P02', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_ERROR']) {
       expect(asDatabaseUnavailable(Object.assign(new Error('query'), { code })), code).toBeUndefined();
     }
     expect(asDatabaseUnavailable(new Error('boom'))).toBeUndefined();

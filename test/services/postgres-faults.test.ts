@@ -5,6 +5,7 @@
 import pg from 'pg';
 import type request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { seedDemoAccounts } from '../../src/accounts/demo.js';
 import { type Db, openDatabase } from '../../src/db/connect.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres-db.js';
 import { POSTGRES_URL, serviceAvailable } from '../helpers/services.js';
@@ -186,7 +187,24 @@ describe.skipIf(!available)('with PostgreSQL going away', () => {
     expect(await stockOf(shop, 'p-001')).toBe((stockBefore ?? 0) - 2);
   });
 
-  it('answers 503 within the timeout when a statement waits on a lock for too long', async () => {
+  it('places the order when the stock row it waits on is freed while it retries', async () => {
+    const shop = await shopOn(testDb.url);
+    const agent = await shopperWithCart(shop);
+    const token = await checkoutToken(agent);
+    const blocker = await lockStockRow('p-001');
+    const pending = Promise.resolve(
+      agent
+        .post('/checkout')
+        .set(json)
+        .send({ ...contact, checkoutToken: token }),
+    );
+    await untilWaitingOnLock();
+    await blocker.query('ROLLBACK');
+    await blocker.end();
+    expect((await pending).status).toBe(201);
+  });
+
+  it('answers 503 "busy", never "unavailable", within the timeout when a stock row stays locked', async () => {
     const shop = await shopOn(testDb.url);
     const agent = await shopperWithCart(shop);
     const token = await checkoutToken(agent);
@@ -200,7 +218,9 @@ describe.skipIf(!available)('with PostgreSQL going away', () => {
         .set(json)
         .send({ ...contact, checkoutToken: token });
       expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + SLACK_MS);
-      expectUnavailable(answer);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(503);
+      expect(answer.body.error).toBe('The database is busy. Please try again.');
+      expect(answer.headers['retry-after']).toBeDefined();
     } finally {
       await blocker.query('ROLLBACK');
       await blocker.end();
@@ -214,6 +234,30 @@ describe.skipIf(!available)('with PostgreSQL going away', () => {
           .send({ ...contact, checkoutToken: token })
       ).status,
     ).toBe(201);
+  });
+
+  it('answers a login 503, never 500, while the database refuses connections (ALLOW_CONNECTIONS false)', async () => {
+    const shop = await shopOn(testDb.url);
+    await seedDemoAccounts(shop.services.users);
+    const agent = await shopperWithCart(shop);
+    const login = () => agent.post('/login').set(json).send({ username: 'ravi', password: 'ravi-demo-pass' });
+    await monitor.query(`ALTER DATABASE ${testDb.name} ALLOW_CONNECTIONS false`);
+    try {
+      await testDb.terminateBackends();
+      expectUnavailable(await login());
+    } finally {
+      await monitor.query(`ALTER DATABASE ${testDb.name} ALLOW_CONNECTIONS true`);
+    }
+    await untilRecovered(() =>
+      agent
+        .get('/account')
+        .set(json)
+        .expect(401)
+        .then(() => login()),
+    );
+    expect((await agent.get('/account').set(json).expect(200)).body.cart.lines).toMatchObject([
+      { productId: 'p-001', quantity: 2 },
+    ]);
   });
 
   it('answers 503 while the server is down, keeps the cart, and recovers when it is back', async () => {

@@ -3,10 +3,11 @@
 import type { RedisClientType } from 'redis';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { seedDemoAccounts } from '../../src/accounts/demo.js';
 import { sessionIdFromCookie } from '../../src/session/session-id.js';
 import { redisServerInstalled, usePrivateRedis } from '../helpers/redis-server.js';
 import { toolAvailable } from '../helpers/services.js';
-import { cartOf, csrfFrom, json, makeShop, type Shop, sessionCookie } from '../helpers/shop.js';
+import { cartOf, csrfFrom, decode, json, makeShop, type Shop, sessionCookie } from '../helpers/shop.js';
 
 const available = toolAvailable('redis-server', redisServerInstalled());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -119,5 +120,34 @@ describe.skipIf(!available)('sessions in Redis when Redis misbehaves', () => {
       await admin?.sendCommand(['ACL', 'SETUSER', 'default', 'resetkeys', '~*']);
     }
     expect((await cartOf(agent)).lines).toEqual([]);
+  });
+
+  it('answers 503 "full", never 500, to a new visitor and a login when Redis is out of memory', async () => {
+    const shop = await shopOnRedis();
+    await seedDemoAccounts(shop.services.users);
+    const guest = request.agent(shop.app);
+    await guest.post('/cart/items').set(json).send({ productId: 'p-001' }).expect(200);
+    // No eviction, and no room left: every command that needs memory is refused with OOM.
+    const used = Number(/used_memory:(\d+)/.exec((await admin?.info('memory')) ?? '')?.[1]);
+    await admin?.configSet({ 'maxmemory-policy': 'noeviction', maxmemory: String(used) });
+    try {
+      await admin?.set('ballast', 'x'.repeat(64 * 1024)).catch(() => {});
+      const FULL = 'The session store is full, so nothing new can be saved right now. Please try again later.';
+      for (const res of [
+        await request(shop.app).get('/').set(json),
+        await request(shop.app).get('/'),
+        await guest.post('/login').set(json).send({ username: 'ravi', password: 'ravi-demo-pass' }),
+      ]) {
+        expect(res.status, res.text.slice(0, 300)).toBe(503);
+        expect(res.headers['retry-after']).toBeDefined();
+        if (res.type === 'application/json') expect(res.body.error).toBe(FULL);
+        else expect(decode(res.text)).toContain(FULL);
+      }
+    } finally {
+      await admin?.configSet({ maxmemory: '0' });
+    }
+    // Nothing was lost: the guest is still a guest with the cart, and the login goes through now.
+    expect((await cartOf(guest)).lines).toEqual([expect.objectContaining({ productId: 'p-001', quantity: 1 })]);
+    await guest.post('/login').set(json).send({ username: 'ravi', password: 'ravi-demo-pass' }).expect(200);
   });
 });

@@ -148,9 +148,11 @@ describe.skipIf(!available)('RedisSessionLock', () => {
   });
 
   it('renews the lease while its holder runs, so nobody else gets in', async () => {
-    const holder = await lockOn(150);
+    // A lease of a second: renewed every third of it, so only a stall of the event loop
+    // past two thirds of a second (a very busy machine) could let it lapse.
+    const holder = await lockOn(1000);
     const handle = await holder.acquire('renewed', 1000);
-    const other = await (await lockOn(150)).acquire('renewed', 600); // four leases
+    const other = await (await lockOn(1000)).acquire('renewed', 3000); // three leases
     expect(other).toBeUndefined();
     expect(await handle?.confirm()).toBe(true);
     await handle?.release();
