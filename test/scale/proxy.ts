@@ -74,6 +74,11 @@ export class HaProxy {
     return this.output;
   }
 
+  /** How often HAProxy has put server `name` (app1, app2…) back in rotation: "Server instances/app1 is UP". */
+  timesUp(name: string): number {
+    return this.output.split(`Server instances/${name} is UP`).length - 1;
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((resolve) => this.child.once('exit', resolve));
