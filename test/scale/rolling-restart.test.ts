@@ -77,7 +77,7 @@ describe.skipIf(!available)('a rolling restart of three instances behind HAProxy
     console.info(
       `rolling restart: ${answers.length} requests (${statusCounts(answers)}), ${adds} acknowledged adds, ` +
         `${resets.length} connection resets, exits ${exits.map((e) => e.code).join('/')}, ` +
-        `restarts took ${took.join('/')} ms`,
+        `restarts took ${took.join('/')} ms; HAProxy took them out for ${proxy.downReasons().join('; ')}`,
     );
     expect(resets).toEqual([]);
     expect(answers.filter((a) => !isSuccess(a)).map(answerLine)).toEqual([]);
