@@ -47,6 +47,8 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   READY_TIMEOUT_MS: duration(1_000),
   REQUEST_TIMEOUT_MS: duration(30_000),
+  // 0 is allowed: an instance nobody balances across may stop at once.
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).optional(),
   SHUTDOWN_DRAIN_MS: duration(10_000),
   STARTUP_RETRY_MS: duration(30_000),
 });
@@ -116,7 +118,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       readyMs: e.READY_TIMEOUT_MS,
       /** Bound on receiving a whole request, body included (Node answers 408 past it). */
       requestMs: e.REQUEST_TIMEOUT_MS,
-      /** On SIGTERM: how long requests in flight may take before they are answered 503. */
+      /**
+       * On SIGTERM: how long the instance keeps serving, /readyz already 503, before it
+       * stops accepting. In production, deploy/haproxy.cfg's fall 2 × inter 1 s (the
+       * longest its checks take to see the 503) plus one more interval of margin.
+       * Elsewhere no balancer is waiting, and `npm run dev` (tsx watch) restarts the
+       * server with SIGTERM on every saved change: no delay.
+       */
+      shutdownDelayMs: e.SHUTDOWN_DELAY_MS ?? (production ? 3_000 : 0),
+      /** Then: how long requests in flight may take before they are answered 503. */
       shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
       /** At start-up: how long to keep retrying Redis and the database before giving up. */
       startupRetryMs: e.STARTUP_RETRY_MS,

@@ -24,6 +24,16 @@ async function main() {
     { level: config.logLevel },
     pino.destination({ sync: false, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_MS }),
   );
+  // A promise nobody awaited has failed: some code is in a state nobody planned for. Node's
+  // default prints it outside the log and exits at once, cutting every request in flight.
+  // Instead: log it, then leave as on SIGTERM (out of rotation, drained), exiting 1 so the
+  // supervisor sees a failure. Before the server listens there is nothing to drain.
+  let stop: ReturnType<typeof shutdown> | undefined;
+  process.on('unhandledRejection', (err: unknown) => {
+    logger.fatal({ err }, 'Unhandled promise rejection: shutting down');
+    if (stop) void stop('unhandledRejection', true);
+    else logger.flush(() => process.exit(1));
+  });
   if (config.session.secretGenerated) {
     logger.warn('SESSION_SECRET is not set: using a random secret, so sessions end when the server restarts');
   }
@@ -55,9 +65,10 @@ async function main() {
   logger.info(`Session Shop listening on http://localhost:${config.port} (sessions: ${services.sessionStoreName})`);
   logger.flush(); // a person (or a supervisor) waiting for this line should not wait a second more
 
-  const stop = shutdown(server, drainOf(app), services, logger);
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  const stopping = shutdown(server, drainOf(app), services, logger);
+  stop = stopping;
+  process.once('SIGTERM', () => void stopping('SIGTERM'));
+  process.once('SIGINT', () => void stopping('SIGINT'));
 }
 
 main().catch((err: unknown) => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -84,11 +85,26 @@ describe('loadConfig: named settings', () => {
       LOCK_WAIT_MS: '500',
       LOCK_LEASE_MS: '900',
       DATABASE_POOL_MAX: '3',
+      SHUTDOWN_DELAY_MS: '0',
       SHUTDOWN_DRAIN_MS: '700',
     });
     expect(config.lock).toEqual({ waitMs: 500, leaseMs: 900 });
     expect(config.databasePoolMax).toBe(3);
     expect(config.timeouts.shutdownDrainMs).toBe(700);
+    expect(config.timeouts.shutdownDelayMs).toBe(0);
+  });
+
+  it('serves on after SIGTERM in production for at least fall × inter of deploy/haproxy.cfg', () => {
+    const haproxy = readFileSync('deploy/haproxy.cfg', 'utf8');
+    const [, inter = '', fall = ''] = /default-server .*\binter (\d+)s fall (\d+)/.exec(haproxy) ?? [];
+    const noticedMs = Number(fall) * Number(inter) * 1000;
+    expect(noticedMs).toBeGreaterThan(0);
+    const production = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: long });
+    expect(production.timeouts.shutdownDelayMs).toBeGreaterThanOrEqual(noticedMs);
+  });
+
+  it('stops at once on SIGTERM in development, where tsx watch restarts the server on every change', () => {
+    expect(loadConfig({}).timeouts.shutdownDelayMs).toBe(0);
   });
 });
 

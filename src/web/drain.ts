@@ -34,7 +34,8 @@ export class Drain {
 
   /**
    * From now on /readyz fails and every response asks its client to close the
-   * connection, so no keep-alive socket outlives the process mid-request.
+   * connection: each keep-alive connection closes after its next answer, never
+   * under a request, and none outlives the process mid-request.
    */
   begin(): void {
     this.isDraining = true;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { HAPROXY, HaProxy } from '../scale/proxy.js';
 import { eventually } from '../scale/timing.js';
-import { type ChildServer, startServer } from './child-server.js';
+import { type ChildServer, type Exit, startServer } from './child-server.js';
 import { createTestDatabase, type TestDatabase } from './postgres-db.js';
 import { PrivateRedis } from './redis-server.js';
 import { POSTGRES_URL, serviceAvailable, toolAvailable } from './services.js';
@@ -56,6 +56,8 @@ export class Cluster {
   /** Why instances crashed while starting together (each was then started again, alone). */
   readonly startFailures: string[] = [];
   readonly instances: ChildServer[] = [];
+  /** Instances restart() replaced, kept for their logs. */
+  readonly retired: ChildServer[] = [];
   proxy: HaProxy | undefined;
 
   private constructor(
@@ -102,6 +104,21 @@ export class Cluster {
   }
 
   /**
+   * One step of a rolling deploy: SIGTERM instance `index`, wait for it to exit, and start
+   * it again on the same port, so the proxy's server line points at the new process.
+   * Resolves once the new one answers /healthz, with how the old one exited.
+   */
+  async restart(index: number): Promise<Exit> {
+    const old = this.instances[index];
+    if (!old) throw new Error(`no instance ${index}`);
+    old.kill('SIGTERM');
+    const exit = await old.exited;
+    this.retired.push(old);
+    this.instances[index] = await startServer({ env: this.env, port: old.port });
+    return exit;
+  }
+
+  /**
    * How many requests each instance logged as completed, for the given method and path,
    * once `expected` of them have been logged in all (within LOG_FLUSHED_MS).
    */
@@ -127,6 +144,9 @@ export class Cluster {
     const dir = mkdtempSync(join(tmpdir(), 'shop-scale-logs-'));
     this.instances.forEach((instance, i) => {
       writeFileSync(join(dir, `instance-${i + 1}-port-${instance.port}.log`), instance.output());
+    });
+    this.retired.forEach((instance, i) => {
+      writeFileSync(join(dir, `retired-${i + 1}-port-${instance.port}.log`), instance.output());
     });
     if (this.proxy) writeFileSync(join(dir, 'haproxy.log'), this.proxy.log);
     writeFileSync(join(dir, 'start-failures.log'), this.startFailures.join('\n\n'));

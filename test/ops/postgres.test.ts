@@ -81,6 +81,7 @@ describe.skipIf(!available)('with PostgreSQL', () => {
           DATABASE_URL: proxy.url,
           REDIS_URL: redis.url,
           TRUST_PROXY: '1',
+          SHUTDOWN_DELAY_MS: '200',
           SHUTDOWN_DRAIN_MS: '1000',
           DATABASE_TIMEOUT_MS: '8000',
           LOCK_LEASE_MS: '60000',

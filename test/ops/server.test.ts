@@ -65,11 +65,12 @@ describe('start-up', () => {
 
 describe('SIGINT', () => {
   it('shuts down like SIGTERM: drained, dependencies closed, exit 0', async () => {
-    server = await startServer();
+    server = await startServer({ env: { SHUTDOWN_DELAY_MS: '100' } });
     server.kill('SIGINT');
     expect(await server.exited).toEqual({ code: 0, signal: null });
     const output = server.output();
-    expect(output).toMatch(/SIGINT: shutting down; waiting up to \d+ ms for 0 request\(s\) in flight/);
+    expect(output).toMatch(/SIGINT: shutting down; \/readyz answers 503, still serving for 100 ms/);
+    expect(output).toMatch(/Stopped accepting; waiting up to \d+ ms for 0 request\(s\) in flight/);
     expect(output).toContain('shut down');
     expect(output).not.toMatch(/shutdown: .* failed/);
   });

@@ -1,6 +1,7 @@
-// Graceful shutdown of the real process: SIGTERM fails /readyz first, lets requests
-// in flight finish, closes keep-alive connections politely and exits 0; past the
-// drain deadline, what is still running is answered 503.
+// Graceful shutdown of the real process: SIGTERM fails /readyz first, serves on for
+// SHUTDOWN_DELAY_MS while the load balancer notices, lets requests in flight finish,
+// closes keep-alive connections politely and exits 0; past the drain deadline, what is
+// still running is answered 503.
 //
 // The slow request is an honest one: the client sends `Expect: 100-continue` and
 // holds its body back (as curl does for uploads). Node answers "100 Continue" as it
@@ -28,25 +29,39 @@ async function startSlowAdd(port: number): Promise<RawConnection> {
 }
 
 describe('SIGTERM', () => {
-  it('fails /readyz, finishes the request in flight with Connection: close, and exits 0', async () => {
-    server = await startServer({ env: { SHUTDOWN_DRAIN_MS: '20000' } });
-    const idle = await RawConnection.open(server.port);
-    idle.send('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
-    const before = await idle.next();
-    expect(before.headers.connection).not.toBe('close');
+  it('fails /readyz at once and serves on through the delay, each answer closing its connection', async () => {
+    // Long enough for the few requests below to land inside it on a busy machine.
+    server = await startServer({ env: { SHUTDOWN_DELAY_MS: '4000', SHUTDOWN_DRAIN_MS: '20000' } });
+    const [used, quiet] = await Promise.all([RawConnection.open(server.port), RawConnection.open(server.port)]);
+    for (const conn of [used, quiet]) {
+      conn.send('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      expect((await conn.next()).headers.connection).not.toBe('close');
+    }
     const slow = await startSlowAdd(server.port);
 
     server.kill('SIGTERM');
     await server.waitForOutput(/shutting down/i);
 
-    // Load balancers see "draining" first; the idle keep-alive connection is closed, not reset.
+    // Load balancers see "draining" at once.
     const probe = await RawConnection.open(server.port);
     probe.send('GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     const ready = await probe.next();
     expect(ready.status).toBe(503);
     expect(JSON.parse(ready.body)).toMatchObject({ status: 'draining' });
     expect(ready.headers.connection).toBe('close');
-    expect(await idle.closed).toBe('end');
+
+    // A keep-alive connection idle at SIGTERM is not cut: its next request is served, and
+    // the connection closed politely after that answer.
+    used.send('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    const answered = await used.next();
+    expect(answered.status).toBe(200);
+    expect(answered.headers.connection).toBe('close');
+    expect(await used.closed).toBe('end');
+    // New connections are still accepted and served.
+    const fresh = await RawConnection.open(server.port);
+    fresh.send('GET /cart HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n');
+    expect((await fresh.next()).status).toBe(200);
+    expect(await Promise.race([quiet.closed, Promise.resolve('open')])).toBe('open');
 
     // The request in flight completes normally, and its connection is closed after it.
     slow.send(BODY);
@@ -56,12 +71,15 @@ describe('SIGTERM', () => {
     expect(added.headers.connection).toBe('close');
     expect(await slow.closed).toBe('end');
 
+    // Once the delay is over, the connection that stayed idle throughout is closed, not reset.
+    expect(await quiet.closed).toBe('end');
     expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(server.output()).toMatch(/Stopped accepting/);
   });
 
   it('answers 503 to a request still running at the drain deadline, then exits', async () => {
-    const drainMs = 1000;
-    server = await startServer({ env: { SHUTDOWN_DRAIN_MS: String(drainMs) } });
+    const [delayMs, drainMs] = [200, 1000];
+    server = await startServer({ env: { SHUTDOWN_DELAY_MS: String(delayMs), SHUTDOWN_DRAIN_MS: String(drainMs) } });
     const stuck = await startSlowAdd(server.port); // its body never comes
 
     const sent = Date.now();
@@ -71,7 +89,7 @@ describe('SIGTERM', () => {
     expect(answer.headers['retry-after']).toBeDefined();
     expect(answer.headers.connection).toBe('close');
     expect(JSON.parse(answer.body).error).toMatch(/try again/i);
-    expect(Date.now() - sent).toBeLessThan(drainMs + 3000);
+    expect(Date.now() - sent).toBeLessThan(delayMs + drainMs + 3000);
 
     // Forced: the requests that were cut off make it an unclean stop.
     expect(await server.exited).toEqual({ code: 1, signal: null });

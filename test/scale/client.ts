@@ -34,6 +34,12 @@ export type RequestOptions = { at?: string; accept?: string };
 export class Shopper {
   cookie: string | undefined;
   readonly answers: Answer[] = [];
+  /**
+   * Every connection that failed under a request, as "METHOD path: error", even the ones
+   * sent again below and then answered: a browser retries too, but a deploy that drops
+   * no connection has none to retry.
+   */
+  readonly resets: string[] = [];
   // One keep-alive pool per shopper, like a browser; no socket cap, so 40 parallel adds are 40 connections.
   private readonly http = new http.Agent({ keepAlive: true });
   private readonly https: https.Agent;
@@ -98,6 +104,7 @@ export class Shopper {
       });
       req.setTimeout(this.options.timeoutMs ?? 15_000, () => req.destroy(new Error('client timeout')));
       req.on('error', (err) => {
+        this.resets.push(`${method} ${path}: ${err.message}`);
         // A kept-alive connection the other end closed just as this request went out:
         // nothing was answered, so, as browsers do (and Node's docs advise with
         // req.reusedSocket), send it once more.

@@ -74,6 +74,22 @@ export class HaProxy {
     return this.output;
   }
 
+  /** How often HAProxy has put server `name` (app1, app2…) back in rotation: "Server instances/app1 is UP". */
+  timesUp(name: string): number {
+    return this.output.split(`Server instances/${name} is UP`).length - 1;
+  }
+
+  /**
+   * Why HAProxy took servers out of rotation, in order: "Layer7 wrong status" when it saw
+   * /readyz fail, "Layer4 connection problem" when the instance no longer listened.
+   * (Each event is written twice, to the log and as a warning: the warnings are counted.)
+   */
+  downReasons(): string[] {
+    return [...this.output.matchAll(/^\[WARNING\].*Server instances\/(app\d+) is DOWN, reason: ([^,]+)/gm)].map(
+      (m) => `${m[1]}: ${m[2]}`,
+    );
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((resolve) => this.child.once('exit', resolve));
