@@ -32,7 +32,14 @@ export async function startServer(spec: ServerSpec): Promise<Server> {
   const port = await freePort();
   // A clean environment: nothing from the caller's shell (a stray REDIS_URL, LOG_LEVEL…)
   // may change what is measured.
-  const env = { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...spec.env };
+  // No proxy watches these servers' /readyz, so a stop need not keep serving first.
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    SHUTDOWN_DELAY_MS: '0',
+    ...spec.env,
+  };
   // stdout (pino's request log in the store) goes to /dev/null: the app still pays for
   // writing it, the bench does not pay for reading it. stderr carries start-up errors.
   const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.script], {
