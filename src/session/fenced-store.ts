@@ -7,9 +7,8 @@
 // request loads the session the last one wrote without reading it back from Redis.
 import type { RedisStore } from 'connect-redis';
 import session, { type SessionData } from 'express-session';
+import { type Callback, promised, settle } from './callback.js';
 import { type LockHandle, SessionLockLostError } from './lock.js';
-
-type Callback<T> = (err: unknown, value?: T) => void;
 
 type Fence = { lock: LockHandle; writeFenced: NonNullable<LockHandle['writeFenced']> };
 
@@ -45,9 +44,10 @@ export class FencedStore extends session.Store {
       void this.inner.get(sid, callback);
       return;
     }
-    Promise.resolve()
-      .then(() => this.inner.serializer.parse(value))
-      .then((data) => callback(null, data), callback);
+    settle(
+      Promise.resolve().then(() => this.inner.serializer.parse(value) as SessionData),
+      callback,
+    );
   }
 
   set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
@@ -56,21 +56,20 @@ export class FencedStore extends session.Store {
       void this.inner.set(sid, data, callback);
       return;
     }
-    const refused = (err: unknown) => callback?.(err);
+    settle(this.setFenced(sid, data, fence), callback);
+  }
+
+  private async setFenced(sid: string, data: SessionData, fence: Fence): Promise<void> {
     const ttlSeconds = secondsLeft(data);
     if (ttlSeconds === undefined || ttlSeconds <= 0) {
       // Not a plain write (no expiry, or one already past, which connect-redis turns
       // into a delete): confirm the lock first, then let connect-redis do it.
-      fence.lock.confirm().then((held) => {
-        if (held) void this.inner.set(sid, data, callback);
-        else callback?.(new SessionLockLostError());
-      }, refused);
+      if (!(await fence.lock.confirm())) throw new SessionLockLostError();
+      await promised<void>((done) => void this.inner.set(sid, data, done));
       return;
     }
     const value = this.inner.serializer.stringify(data);
-    fence
-      .writeFenced(this.inner.prefix + sid, value, ttlSeconds)
-      .then((written) => callback?.(written ? undefined : new SessionLockLostError()), refused);
+    if (!(await fence.writeFenced(this.inner.prefix + sid, value, ttlSeconds))) throw new SessionLockLostError();
   }
 
   override touch(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {

@@ -12,6 +12,7 @@
 //   otherwise rewrite (memorystore) or re-expire (Redis) a session that did not change.
 import session, { type SessionData, type Store } from 'express-session';
 import { asUnavailable, UnavailableError, withTimeout } from '../unavailable.js';
+import { type Callback, promised, settle } from './callback.js';
 import { SessionLockLostError } from './lock.js';
 
 /**
@@ -52,8 +53,6 @@ function touchIsPremature(data: SessionData): boolean {
   const gain = new Date(expires).getTime() - stored;
   return gain >= 0 && gain < TOUCH_AFTER_MS;
 }
-
-type Callback<T> = (err: unknown, value?: T) => void;
 
 export class GuardedStore extends session.Store {
   constructor(
@@ -127,12 +126,12 @@ export class GuardedStore extends session.Store {
       }
       return;
     }
-    const work = new Promise<T | undefined>((resolve, reject) => {
-      call((err, value) => (err ? reject(err) : resolve(value)));
-    });
-    withTimeout(work, this.timeoutMs, () => new UnavailableError('sessions')).then(
-      (value) => callback(null, value),
-      (err: unknown) => callback(refusal(err)),
+    const bounded = withTimeout(promised(call), this.timeoutMs, () => new UnavailableError('sessions'));
+    settle(
+      bounded.catch((err: unknown) => {
+        throw refusal(err);
+      }),
+      callback,
     );
   }
 }

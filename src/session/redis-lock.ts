@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClientType } from 'redis';
+import { BoundedMap } from '../bounded-map.js';
 import { callDependency, UnavailableError } from '../unavailable.js';
 import { LocalSessionLock, type LockHandle, type SessionLock } from './lock.js';
 
@@ -53,6 +54,11 @@ const WANTED_MS = 200;
  * try: longer than another process's longest pause between tries (see takeInRedis).
  */
 const GIVE_WAY_MS = 100;
+/**
+ * Keys whose failures are remembered. A key forgotten only loses its waiters' fast
+ * failure: they then make their own bounded call, as if nothing had failed before them.
+ */
+const FAILURES_KEPT = 10_000;
 
 export class RedisSessionLock implements SessionLock {
   private readonly local = new LocalSessionLock();
@@ -64,8 +70,8 @@ export class RedisSessionLock implements SessionLock {
   /** Tells this process's `:wanted` marks from other processes'. */
   private readonly id = randomUUID();
   private renewer: NodeJS.Timeout | undefined;
-  /** How many Redis calls of this process have failed or timed out so far. */
-  private failures = 0;
+  /** How many Redis calls have failed or timed out so far, by lock key (see acquire). */
+  private readonly failures = new BoundedMap<string, number>(FAILURES_KEPT);
   private readonly prefix: string;
   private readonly maxHoldMs: number;
 
@@ -78,21 +84,22 @@ export class RedisSessionLock implements SessionLock {
   }
 
   async acquire(key: string, waitMs: number): Promise<LockHandle | undefined> {
-    const failuresBefore = this.failures;
+    const lockKey = this.prefix + key;
+    const failuresBefore = this.failuresOf(lockKey);
     const deadline = Date.now() + waitMs;
     const inProcess = await this.local.acquire(key, waitMs);
     if (inProcess === undefined) return undefined;
     try {
-      const lockKey = this.prefix + key;
       // The holder before us, in this process, passed its Redis lock on: no round trip.
       const passed = this.handedOff.get(lockKey);
       if (passed !== undefined) {
         this.handedOff.delete(lockKey);
         return this.handle(passed, inProcess);
       }
-      // Redis failed the request ahead of us in the queue: it would only fail us too, one
-      // timeout later. Answer now, so no request waits more than one STORE_TIMEOUT_MS.
-      if (this.failures > failuresBefore) throw new UnavailableError('sessions');
+      // Redis failed the request ahead of us in this key's queue: it would only fail us too,
+      // one timeout later. Answer now, so no request waits more than one STORE_TIMEOUT_MS.
+      // Only this key's: a failure on another session says little about this one's turn.
+      if (this.failuresOf(lockKey) > failuresBefore) throw new UnavailableError('sessions');
       const held = await this.takeInRedis(lockKey, deadline);
       if (held === undefined) {
         await inProcess.release();
@@ -111,7 +118,7 @@ export class RedisSessionLock implements SessionLock {
     this.handedOff.clear();
     this.stopRenewing();
     await Promise.allSettled(
-      all.map((h) => this.call(this.redis.eval(RELEASE, { keys: [h.lockKey], arguments: [h.token] }))),
+      all.map((h) => this.call(h.lockKey, this.redis.eval(RELEASE, { keys: [h.lockKey], arguments: [h.token] }))),
     );
     await this.local.releaseAll();
   }
@@ -127,6 +134,7 @@ export class RedisSessionLock implements SessionLock {
       let set: string | null;
       try {
         set = await this.call(
+          lockKey,
           this.redis.set(lockKey, token, { condition: 'NX', expiration: { type: 'PX', value: this.options.leaseMs } }),
         );
       } catch (err) {
@@ -140,7 +148,7 @@ export class RedisSessionLock implements SessionLock {
       // Another process holds it: say that we want it (see release), then wait a little.
       // Jitter keeps processes from retrying in lock-step.
       const wanted = { expiration: { type: 'PX', value: WANTED_MS } } as const;
-      this.call(this.redis.set(`${lockKey}:wanted`, this.id, wanted)).catch(() => {});
+      this.call(lockKey, this.redis.set(`${lockKey}:wanted`, this.id, wanted)).catch(() => {});
       const backoff = Math.min(5 * 2 ** Math.min(attempt, 4), 50);
       await sleep(backoff / 2 + Math.random() * backoff);
     }
@@ -156,20 +164,26 @@ export class RedisSessionLock implements SessionLock {
       // Someone in this process waits for the same session: hand the Redis lock over with
       // the local one (saves a release and a SET NX), MAX_HAND_OFFS times in a row, and
       // on past that only while no other process wants the lock.
-      if (!held.lost && this.local.hasWaiters(inProcessKey(held, this.prefix))) {
+      const waiting = () => !held.lost && this.local.hasWaiters(inProcessKey(held, this.prefix));
+      if (waiting()) {
         const handOffs = held.handOffs < MAX_HAND_OFFS ? held.handOffs + 1 : 0;
-        if (handOffs > 0 || !(await this.wantedElsewhere(held.lockKey))) {
+        const handOn = handOffs > 0 || !(await this.wantedElsewhere(held.lockKey));
+        // Asking took a round trip, and the waiter may have given up meanwhile: a lock parked
+        // for nobody would lapse unrenewed, and be reused after another process took the key.
+        if (handOn && waiting()) {
           this.handedOff.set(held.lockKey, { ...held, handOffs, since: Date.now() });
           this.held.delete(held);
           await inProcess.release();
           return;
         }
-        this.givingWay.set(held.lockKey, Date.now() + GIVE_WAY_MS);
+        if (!handOn) this.givingWay.set(held.lockKey, Date.now() + GIVE_WAY_MS);
       }
       this.held.delete(held);
       if (this.held.size === 0) this.stopRenewing();
       try {
-        if (!held.lost) await this.call(this.redis.eval(RELEASE, { keys: [held.lockKey], arguments: [held.token] }));
+        if (!held.lost) {
+          await this.call(held.lockKey, this.redis.eval(RELEASE, { keys: [held.lockKey], arguments: [held.token] }));
+        }
       } finally {
         await inProcess.release();
       }
@@ -180,7 +194,7 @@ export class RedisSessionLock implements SessionLock {
         if (held.lost) return false;
         const lease = String(this.options.leaseMs);
         const args = { keys: [held.lockKey, key], arguments: [held.token, lease, value, String(ttlSeconds)] };
-        if ((await this.call(this.redis.eval(WRITE_FENCED, args))) !== 1) held.lost = true;
+        if ((await this.call(held.lockKey, this.redis.eval(WRITE_FENCED, args))) !== 1) held.lost = true;
         held.written = held.lost ? undefined : { key, value };
         return !held.lost;
       },
@@ -211,13 +225,14 @@ export class RedisSessionLock implements SessionLock {
 
   /** A waiter in another process has asked for this lock within WANTED_MS. */
   private async wantedElsewhere(lockKey: string): Promise<boolean> {
-    const wanter = await this.call(this.redis.get(`${lockKey}:wanted`)).catch(() => null);
+    const wanter = await this.call(lockKey, this.redis.get(`${lockKey}:wanted`)).catch(() => null);
     return wanter !== null && wanter !== this.id;
   }
 
   /** Extends one lease; marks the lock lost when the key no longer holds our token. */
   private async renew(held: Held): Promise<boolean> {
     const result = await this.call(
+      held.lockKey,
       this.redis.eval(RENEW, { keys: [held.lockKey], arguments: [held.token, String(this.options.leaseMs)] }),
     );
     if (result !== 1) held.lost = true;
@@ -248,11 +263,16 @@ export class RedisSessionLock implements SessionLock {
     }
   }
 
-  private call<T>(work: Promise<T>): Promise<T> {
+  /** A bounded Redis call made for `lockKey`'s lock; a failure counts against that key. */
+  private call<T>(lockKey: string, work: Promise<T>): Promise<T> {
     return callDependency('sessions', work, this.options.callTimeoutMs).catch((err: unknown) => {
-      this.failures++;
+      this.failures.set(lockKey, this.failuresOf(lockKey) + 1);
       throw err;
     });
+  }
+
+  private failuresOf(lockKey: string): number {
+    return this.failures.get(lockKey) ?? 0;
   }
 }
 

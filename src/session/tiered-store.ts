@@ -3,9 +3,8 @@
 // cookieless request stores an empty session; sharing one LRU with carts, a flood
 // of them would evict the carts. Here it can only evict other empty sessions.
 import session, { type SessionData, type Store } from 'express-session';
+import { type Callback, promised, settle } from './callback.js';
 import { worthKeeping } from './data.js';
-
-type Callback<T> = (err: unknown, value?: T) => void;
 
 export type Tiers = {
   /** Sessions holding nothing worth keeping: a passing visitor, a bot. */
@@ -33,12 +32,12 @@ export class TieredStore extends session.Store {
     const { empty, kept } = this.tiers;
     const write = worthKeeping(data)
       ? async () => {
-          await call<void>((done) => kept.set(sid, data, done));
-          await call<void>((done) => empty.destroy(sid, done));
+          await promised<void>((done) => kept.set(sid, data, done));
+          await promised<void>((done) => empty.destroy(sid, done));
         }
       : async () => {
-          await call<void>((done) => kept.destroy(sid, done));
-          await call<void>((done) => empty.set(sid, data, done));
+          await promised<void>((done) => kept.destroy(sid, done));
+          await promised<void>((done) => empty.set(sid, data, done));
         };
     settle(write(), callback);
   }
@@ -52,15 +51,15 @@ export class TieredStore extends session.Store {
       return;
     }
     settle(
-      call<void>((done) => touch(sid, data, (err?: unknown) => done(err))),
+      promised<void>((done) => touch(sid, data, (err?: unknown) => done(err))),
       callback,
     );
   }
 
   destroy(sid: string, callback?: (err?: unknown) => void): void {
     const both = Promise.all([
-      call<void>((done) => this.tiers.kept.destroy(sid, done)),
-      call<void>((done) => this.tiers.empty.destroy(sid, done)),
+      promised<void>((done) => this.tiers.kept.destroy(sid, done)),
+      promised<void>((done) => this.tiers.empty.destroy(sid, done)),
     ]);
     settle(both, callback);
   }
@@ -71,27 +70,14 @@ export class TieredStore extends session.Store {
   }
 
   private async find(sid: string): Promise<SessionData | null> {
-    const kept = await call<SessionData | null>((done) => this.tiers.kept.get(sid, done));
+    const kept = await promised<SessionData | null>((done) => this.tiers.kept.get(sid, done));
     if (kept) return kept;
-    return (await call<SessionData | null>((done) => this.tiers.empty.get(sid, done))) ?? null;
+    return (await promised<SessionData | null>((done) => this.tiers.empty.get(sid, done))) ?? null;
   }
 }
 
 async function countOf(store: Store): Promise<number> {
   const length = store.length?.bind(store);
   if (length === undefined) throw new Error('this store cannot count its sessions');
-  return (await call<number>((done) => length(done))) ?? 0;
-}
-
-/** A callback-style store call as a promise. */
-function call<T>(fn: (done: Callback<T>) => void): Promise<T | undefined> {
-  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
-}
-
-/** Hands a promise's outcome to a store callback. */
-function settle<T>(work: Promise<T>, callback?: Callback<T>): void {
-  work.then(
-    (value) => callback?.(null, value),
-    (err: unknown) => callback?.(err),
-  );
+  return (await promised<number>((done) => length(done))) ?? 0;
 }

@@ -175,6 +175,49 @@ describe.skipIf(!available)('RedisSessionLock', () => {
     }
   });
 
+  it('fails only the waiters of the key whose request Redis failed, not those of another key', async () => {
+    const lock = await lockOn(300, 300);
+    const holder = await lock.acquire('other-key', 1000);
+    const waiter = lock.acquire('other-key', 3000); // queued in this process behind the holder
+    redis.server().pause();
+    try {
+      await expect(lock.acquire('failed-key', 1000)).rejects.toBeInstanceOf(UnavailableError);
+    } finally {
+      redis.server().resume();
+    }
+    holder?.abandon(); // gives the key up without handing it on: the waiter asks Redis itself
+    const handle = await waiter;
+    expect(handle).toBeDefined();
+    await handle?.release();
+  });
+
+  it('never parks a hand-off for a waiter that left: the next holder asks Redis again', async () => {
+    const lock = await lockOn(300);
+    const other = await lockOn(300);
+    // Eight hand-offs in a row: the ninth release first asks Redis whether another process waits.
+    let handle = await lock.acquire('left', 1000);
+    for (let i = 0; i < 8; i++) {
+      const next = lock.acquire('left', 1000);
+      await sleep(1);
+      await handle?.release();
+      handle = await next;
+    }
+    const leaving = lock.acquire('left', 30); // gives up while that question is on its way
+    await sleep(1);
+    redis.server().pause();
+    const released = handle?.release();
+    await sleep(100);
+    redis.server().resume();
+    await released;
+    expect(await leaving).toBeUndefined();
+    // The lease runs out with nobody renewing it, and another process takes the key…
+    const theirs = await other.acquire('left', 2000);
+    expect(theirs).toBeDefined();
+    // …so this process must not find a lock of its own to reuse.
+    expect(await lock.acquire('left', 200)).toBeUndefined();
+    await theirs?.release();
+  });
+
   it('answers UnavailableError within its bound while Redis is paused', async () => {
     const lock = await lockOn(10_000, 300);
     redis.server().pause();
