@@ -56,16 +56,26 @@ export async function waitForDatabase(config: Config, logger: Logger, giveUpAt: 
 }
 
 /**
+ * Redis answers these to a connection it will never accept as configured: a wrong
+ * password or user (WRONGPASS), a password it wants and was not given (NOAUTH), a
+ * database number it does not have (SELECT: "DB index is out of range").
+ */
+const NEVER_ACCEPTED = /^(WRONGPASS|NOAUTH)\b|DB index is out of range/;
+
+/**
  * Bounded by design: commands fail at once while disconnected (no offline queue),
  * connecting takes at most STORE_TIMEOUT_MS, reconnects back off to 2 s apart.
- * Errors are logged once per outage, with a line when Redis is back.
+ * Errors are logged once per outage, with a line when Redis is back. At start-up a
+ * Redis that will never accept us as configured fails at once, as no wait would fix it.
  */
 export async function waitForRedis(url: string, config: Config, logger: Logger, giveUpAt: number) {
   const where = `Redis at ${new URL(url).host}`;
+  const reconnectStrategy = (retries: number, cause: Error) =>
+    state === 'starting' && NEVER_ACCEPTED.test(cause.message) ? cause : backoff(retries);
   const redis: RedisClientType = createClient({
     url,
     disableOfflineQueue: true,
-    socket: { connectTimeout: config.timeouts.storeMs, reconnectStrategy: backoff },
+    socket: { connectTimeout: config.timeouts.storeMs, reconnectStrategy },
   });
   let state: 'starting' | 'up' | 'down' = 'starting';
   let attempt = 0;
@@ -93,7 +103,11 @@ export async function waitForRedis(url: string, config: Config, logger: Logger, 
     return redis;
   } catch (err) {
     redis.destroy();
-    throw new Error(giveUpMessage(where, config, err instanceof Error ? err.message : String(err), 'REDIS_URL'));
+    const why = err instanceof Error ? err.message : String(err);
+    if (NEVER_ACCEPTED.test(why)) {
+      throw new Error(`Cannot use ${where}: ${why}. Check the password, user and database number in REDIS_URL.`);
+    }
+    throw new Error(giveUpMessage(where, config, why, 'REDIS_URL'));
   }
 }
 

@@ -2,7 +2,7 @@
 // the database and Redis, with a line per attempt and a message for a person when
 // they give up. startup.test.ts runs the same through the real process.
 import http from 'node:http';
-import type { RedisClientType } from 'redis';
+import { createClient, type RedisClientType } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { listen, waitForDatabase, waitForRedis } from '../../src/startup.js';
@@ -123,4 +123,27 @@ describe.skipIf(!toolAvailable('redis-server', redisServerInstalled()))('waitFor
     expect(lines.at(-1)?.msg).toBe(`Redis at 127.0.0.1:${redis.port} is back`);
     expect(await client.ping()).toBe('PONG');
   });
+
+  it('fails at once on a wrong password: no wait would fix it', async () => {
+    redis = await PrivateRedis.start();
+    const admin = createClient({ url: redis.url });
+    await admin.connect();
+    await admin.configSet('requirepass', 'right-password');
+    admin.destroy();
+    await expectFailsAtOnce(redis.url.replace('redis://', 'redis://:wrong-password@'), /WRONGPASS/);
+  });
+
+  it('fails at once on a database number the server does not have', async () => {
+    redis = await PrivateRedis.start();
+    await expectFailsAtOnce(`${redis.url}/99`, /DB index is out of range/);
+  });
+
+  /** Rejects naming `why` long before the 20 s it is given, which no scheduler delay comes near. */
+  async function expectFailsAtOnce(url: string, why: RegExp) {
+    const started = Date.now();
+    const failure = waitForRedis(url, config(), recordingLogger().logger, Date.now() + 20_000);
+    await expect(failure).rejects.toThrow(why);
+    await expect(failure).rejects.toThrow(/^Cannot use Redis at 127\.0\.0\.1:\d+: .*Check .* REDIS_URL\.$/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }
 });
