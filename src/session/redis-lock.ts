@@ -13,8 +13,12 @@ import { LocalSessionLock, type LockHandle, type SessionLock } from './lock.js';
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 // Extends the lease only if the lock is still ours: 1 held, 0 lost.
 const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
-// RENEW, and while the lock is ours, the write too (KEYS[2] = ARGV[3], expiring in ARGV[4] s).
-const WRITE_FENCED = `if redis.call("get", KEYS[1]) ~= ARGV[1] then return 0 end
+// RENEW, and while the lock is ours, the write too (KEYS[2] = ARGV[3], expiring in ARGV[4] s),
+// unless it runs after ARGV[5] (epoch ms, by Redis's clock): its caller has given up on it by
+// then and answered "not saved", which must stay true. 1 written, 0 lock lost, -1 too late.
+const WRITE_FENCED = `local now = redis.call("time")
+if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[5]) then return -1 end
+if redis.call("get", KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call("pexpire", KEYS[1], ARGV[2])
 redis.call("set", KEYS[2], ARGV[3], "EX", ARGV[4])
 return 1`;
@@ -54,6 +58,12 @@ const WANTED_MS = 200;
  * try: longer than another process's longest pause between tries (see takeInRedis).
  */
 const GIVE_WAY_MS = 100;
+/**
+ * The share of a call's bound within which a fenced write must start in Redis: the rest
+ * is for its answer to come back before the caller gives up and answers "not saved".
+ * Redis's clock and ours must agree to well within the rest (NTP does, to milliseconds).
+ */
+const WRITE_WINDOW = 0.5;
 /**
  * Keys whose failures are remembered. A key forgotten only loses its waiters' fast
  * failure: they then make their own bounded call, as if nothing had failed before them.
@@ -193,7 +203,8 @@ export class RedisSessionLock implements SessionLock {
       writeFenced: async (key, value, ttlSeconds) => {
         if (held.lost) return false;
         const lease = String(this.options.leaseMs);
-        const args = { keys: [held.lockKey, key], arguments: [held.token, lease, value, String(ttlSeconds)] };
+        const deadline = String(Date.now() + this.options.callTimeoutMs * WRITE_WINDOW);
+        const args = { keys: [held.lockKey, key], arguments: [held.token, lease, value, String(ttlSeconds), deadline] };
         if ((await this.call(held.lockKey, this.redis.eval(WRITE_FENCED, args))) !== 1) held.lost = true;
         held.written = held.lost ? undefined : { key, value };
         return !held.lost;

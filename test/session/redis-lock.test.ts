@@ -116,6 +116,23 @@ describe.skipIf(!available)('RedisSessionLock', () => {
     expect(await redis.get('shop:lock:fenced')).toBe('someone-else');
   });
 
+  it('refuses a fenced write that reaches Redis after its caller gave up on it', async () => {
+    const lock = await lockOn(10_000, 300);
+    const reader = await client();
+    const handle = await lock.acquire('late', 1000);
+    redis.server().pause();
+    try {
+      const write = handle?.writeFenced?.('shop:sess:late', '{"n":1}', 60);
+      await expect(write).rejects.toBeInstanceOf(UnavailableError); // answered 503 "not saved"…
+      await sleep(300);
+    } finally {
+      redis.server().resume();
+    }
+    // …and that stays true: the script, run once Redis answers again, finds its deadline gone.
+    expect(await reader.get('shop:sess:late')).toBeNull();
+    await handle?.release();
+  });
+
   it('hands what a holder wrote on to the next holder in its process, once, and never across a release', async () => {
     const [one, two] = [await lockOn(), await lockOn()];
     const first = await one.acquire('handed', 1000);
