@@ -236,11 +236,36 @@ describe.skipIf(!available)('with PostgreSQL going away', () => {
     ).toBe(201);
   });
 
-  it('answers a login 503, never 500, while the database refuses connections (ALLOW_CONNECTIONS false)', async () => {
+  it('refuses a login whose saved cart stays locked, leaving a guest with the cart, and the retry merges it', async () => {
     const shop = await shopOn(testDb.url);
     await seedDemoAccounts(shop.services.users);
     const agent = await shopperWithCart(shop);
     const login = () => agent.post('/login').set(json).send({ username: 'ravi', password: 'ravi-demo-pass' });
+    const blocker = new pg.Client({ connectionString: testDb.url });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE saved_carts IN ACCESS EXCLUSIVE MODE');
+    try {
+      const refused = await login();
+      expect(refused.status, JSON.stringify(refused.body)).toBe(503);
+      expect(refused.headers['retry-after']).toBeDefined();
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+    await agent.get('/account').set(json).expect(401); // still a guest…
+    expect((await agent.get('/cart').set(json).expect(200)).body.cart.lines).toMatchObject([
+      { productId: 'p-001', quantity: 2 },
+    ]); // …with the cart
+    const merged = await login().expect(200);
+    expect(merged.body.merge.added).toEqual([{ productId: 'p-001', quantity: 2 }]);
+  });
+
+  it('answers a login 503, never 500, while the database refuses connections (ALLOW_CONNECTIONS false)', async () => {
+    const shop = await shopOn(testDb.url);
+    await seedDemoAccounts(shop.services.users);
+    const agent = await shopperWithCart(shop);
+    const login = () => agent.post('/login').set(json).send({ username: 'alice', password: 'alice-demo-pass' });
     await monitor.query(`ALTER DATABASE ${testDb.name} ALLOW_CONNECTIONS false`);
     try {
       await testDb.terminateBackends();
