@@ -122,6 +122,24 @@ describe.skipIf(!available)('sessions in Redis when Redis misbehaves', () => {
     expect((await cartOf(agent)).lines).toEqual([]);
   });
 
+  it('keeps a member’s add that Redis refused to store out of the saved cart too', async () => {
+    const shop = await shopOnRedis();
+    await seedDemoAccounts(shop.services.users);
+    const member = request.agent(shop.app);
+    await member.post('/login').set(json).send({ username: 'ravi', password: 'ravi-demo-pass' }).expect(200);
+    await member.post('/cart/items').set(json).send({ productId: 'p-001' }).expect(200);
+    await admin?.sendCommand(['ACL', 'SETUSER', 'default', 'resetkeys', '~shop:lock:*', '%R~shop:sess:*']);
+    try {
+      await member.post('/cart/items').set(json).send({ productId: 'p-002', quantity: 2 }).expect(503);
+    } finally {
+      await admin?.sendCommand(['ACL', 'SETUSER', 'default', 'resetkeys', '~*']);
+    }
+    const ravi = await shop.services.users.find('ravi');
+    const saved = await shop.services.savedCarts.load(ravi?.id ?? '');
+    expect(saved.lines).toEqual([{ productId: 'p-001', quantity: 1 }]);
+    expect((await cartOf(member)).lines).toEqual([expect.objectContaining({ productId: 'p-001', quantity: 1 })]);
+  });
+
   it('answers 503 "full", never 500, to a new visitor and a login when Redis is out of memory', async () => {
     const shop = await shopOnRedis();
     await seedDemoAccounts(shop.services.users);
