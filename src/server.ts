@@ -60,6 +60,10 @@ async function main() {
     headersTimeout: Math.min(10_000, config.timeouts.requestMs),
     // Node checks those timeouts every 30 s by default, far coarser than the timeouts themselves.
     connectionsCheckingInterval: Math.min(1000, config.timeouts.requestMs),
+    // An idle keep-alive connection is left for the proxy to close: HAProxy purges its idle
+    // connections after 5 s (pool-purge-delay), Node's own default is also 5 s, and a close
+    // from this side can cross a request the proxy is just sending on it (a reset).
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
   });
   await listen(server, config.port, config.host);
   logger.info(`Session Shop listening on http://localhost:${config.port} (sessions: ${services.sessionStoreName})`);
@@ -70,6 +74,9 @@ async function main() {
   process.once('SIGTERM', () => void stopping('SIGTERM'));
   process.once('SIGINT', () => void stopping('SIGINT'));
 }
+
+/** Longer than a proxy keeps an idle connection open, as load balancers advise (AWS: above its 60 s). */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 main().catch((err: unknown) => {
   // Start-up errors (bad config, a broken catalog file, a dependency that never came) are for a person to read.

@@ -99,6 +99,7 @@ describe.skipIf(!available)('three instances behind HAProxy', () => {
     if (!leaving) throw new Error('no instances');
     const visitor = new Shopper({ base: shopper.base, ca: cluster.proxy?.ca });
     await visitor.get('/');
+    await visitor.post('/cart/items', { productId: 'p-009' }); // the line whose quantity the traffic sets
     let going = true;
     // A few requests always in flight, reads and writes, while the instance leaves.
     const traffic = Array.from({ length: 4 }, async (_, n) => {
