@@ -30,6 +30,7 @@ const envSchema = z.object({
   CART_MAX_PER_LINE: z.coerce.number().int().min(1).max(999).default(10),
   CART_MAX_LINES: z.coerce.number().int().min(1).max(500).default(50),
   LOGIN_USERNAME_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
+  LOGIN_IP_LIMIT: z.coerce.number().int().min(1).max(10_000).default(30),
   REGISTER_IP_LIMIT: z.coerce.number().int().min(1).max(10_000).default(5),
   NEW_SESSION_IP_LIMIT: z.coerce.number().int().min(1).default(1_000),
   REDIS_URL: z.string().url().optional(),
@@ -41,6 +42,7 @@ const envSchema = z.object({
   AUTH_SEEN_GRANULARITY_MS: z.coerce.number().int().positive().optional(),
   TRUST_PROXY: z.string().optional(),
   LOCK_WAIT_MS: duration(10_000),
+  SESSION_MAX_WAITING: z.coerce.number().int().min(1).default(16),
   LOCK_LEASE_MS: duration(15_000),
   STORE_TIMEOUT_MS: duration(2_000),
   DATABASE_TIMEOUT_MS: duration(2_000),
@@ -106,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     lock: {
       /** How long a request waits for its session's lock before a 503 "busy". */
       waitMs: e.LOCK_WAIT_MS,
+      /** Requests that may wait on one session (per instance); the next is answered 429 at once. */
+      maxWaiting: e.SESSION_MAX_WAITING,
       /** Redis lock lease: renewed while the holder runs, so only a dead holder loses it. */
       leaseMs: e.LOCK_LEASE_MS,
     },
@@ -136,6 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     rateLimits: {
       /** Failed logins per username from any IP per 15 minutes (on top of 5 per username and IP). */
       loginPerUsername: e.LOGIN_USERNAME_LIMIT,
+      /** Failed logins per client address, whatever the names tried (password spraying). */
+      loginPerIp: e.LOGIN_IP_LIMIT,
       /** Sign-up attempts per IP per hour. */
       registerPerIp: e.REGISTER_IP_LIMIT,
       /** New sessions (requests without a valid session cookie) per IP per minute. */
@@ -147,11 +153,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
-/** Express reads a number as "this many proxies", a string as a list of addresses. */
+/**
+ * Express reads a number as "this many proxies", a string as a list of addresses.
+ * `true` (trust every address) is refused: any client could then choose its own
+ * X-Forwarded-For, and so its own key in every per-address limit.
+ */
 function trustProxy(raw: string | undefined): number | boolean | string | undefined {
   if (raw === undefined) return undefined;
   if (/^\d+$/.test(raw)) return Number(raw);
-  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (raw === 'true') {
+    throw new ConfigError(
+      'TRUST_PROXY=true would believe X-Forwarded-For from anyone. Use TRUST_PROXY=loopback for a proxy on ' +
+        'this host, the proxy’s address(es) (TRUST_PROXY=10.0.0.5), or a hop count (TRUST_PROXY=1) only when ' +
+        'nothing but the proxy can reach this instance.',
+    );
+  }
+  if (raw === 'false') return false;
   return raw;
 }
 

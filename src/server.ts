@@ -41,7 +41,8 @@ async function main() {
     logger.warn(
       'NODE_ENV=production makes the session cookie Secure, so browsers only keep it over HTTPS; over plain HTTP ' +
         'no cookie is set and every request starts a new session. Run behind a TLS-terminating proxy and set ' +
-        'TRUST_PROXY (e.g. TRUST_PROXY=1 for one proxy hop) so its X-Forwarded-Proto: https is believed.',
+        'TRUST_PROXY so its X-Forwarded-Proto: https is believed: TRUST_PROXY=loopback for a proxy on this host, ' +
+        'or the proxy’s address.',
     );
   }
   const catalog = new Catalog(loadProducts(config.catalogFile));

@@ -48,7 +48,11 @@ export async function createServices(
   await stock.seed(catalog);
   const savedCarts = new SavedCartRepository(db);
   const redisLock = redis
-    ? new RedisSessionLock(redis, { leaseMs: config.lock.leaseMs, callTimeoutMs: config.timeouts.storeMs })
+    ? new RedisSessionLock(redis, {
+        leaseMs: config.lock.leaseMs,
+        callTimeoutMs: config.timeouts.storeMs,
+        maxWaiting: config.lock.maxWaiting,
+      })
     : undefined;
   const { store, name } = createSessionStore(config, redis, redisLock);
   return {
@@ -63,7 +67,7 @@ export async function createServices(
     sessionStore: store,
     sessionStoreName: name,
     pages: new PageCache(),
-    lock: redisLock ?? new LocalSessionLock(),
+    lock: redisLock ?? new LocalSessionLock(config.lock.maxWaiting),
     redis,
     now,
   };

@@ -84,11 +84,12 @@ describe('loadConfig: named settings', () => {
     const config = loadConfig({
       LOCK_WAIT_MS: '500',
       LOCK_LEASE_MS: '900',
+      SESSION_MAX_WAITING: '4',
       DATABASE_POOL_MAX: '3',
       SHUTDOWN_DELAY_MS: '0',
       SHUTDOWN_DRAIN_MS: '700',
     });
-    expect(config.lock).toEqual({ waitMs: 500, leaseMs: 900 });
+    expect(config.lock).toEqual({ waitMs: 500, maxWaiting: 4, leaseMs: 900 });
     expect(config.databasePoolMax).toBe(3);
     expect(config.timeouts.shutdownDrainMs).toBe(700);
     expect(config.timeouts.shutdownDelayMs).toBe(0);
@@ -113,7 +114,6 @@ describe('loadConfig: TRUST_PROXY', () => {
     [undefined, undefined],
     ['0', 0],
     ['2', 2],
-    ['true', true],
     ['false', false],
     ['loopback', 'loopback'],
     ['loopback, 10.0.0.0/8', 'loopback, 10.0.0.0/8'],

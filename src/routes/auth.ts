@@ -53,7 +53,11 @@ const registration = credentials.extend({
 export function authRoutes(services: Services) {
   const { users, carts, catalog, config } = services;
   const store = { redis: services.redis, redisTimeoutMs: config.timeouts.storeMs };
-  const loginLimits = loginLimiters({ ...store, perUsername: config.rateLimits.loginPerUsername });
+  const loginLimits = loginLimiters({
+    ...store,
+    perUsername: config.rateLimits.loginPerUsername,
+    perIp: config.rateLimits.loginPerIp,
+  });
   const registerLimit = registerLimiter({
     ...store,
     perIp: config.rateLimits.registerPerIp,

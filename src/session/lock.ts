@@ -51,6 +51,16 @@ export class SessionLockLostError extends Error {
   }
 }
 
+/**
+ * SESSION_MAX_WAITING requests wait on this session already: one more would only queue
+ * for the same turn (a script gone wild, a flood on one cookie), so it is turned away.
+ */
+export class SessionQueueFullError extends Error {
+  constructor() {
+    super('Too many requests are waiting on your session. Please try again in a moment.');
+  }
+}
+
 type Waiter = { grant: (handle: LockHandle | undefined) => void; timer: NodeJS.Timeout };
 
 /**
@@ -60,6 +70,9 @@ type Waiter = { grant: (handle: LockHandle | undefined) => void; timer: NodeJS.T
 export class LocalSessionLock implements SessionLock {
   /** A key is present while someone holds it; its array holds the waiters in arrival order. */
   private readonly queues = new Map<string, Waiter[]>();
+
+  /** `maxWaiting`: waiters one key may have; the next acquire() rejects with SessionQueueFullError. */
+  constructor(private readonly maxWaiting = Number.POSITIVE_INFINITY) {}
 
   tryAcquire(key: string): LockHandle | undefined {
     if (this.queues.has(key)) return undefined;
@@ -71,6 +84,7 @@ export class LocalSessionLock implements SessionLock {
     const free = this.tryAcquire(key);
     if (free !== undefined) return Promise.resolve(free);
     const queue = this.queues.get(key) ?? [];
+    if (queue.length >= this.maxWaiting) return Promise.reject(new SessionQueueFullError());
     return new Promise((grant) => {
       const waiter: Waiter = {
         grant,

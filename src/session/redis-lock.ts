@@ -28,6 +28,8 @@ export type RedisLockOptions = {
   leaseMs: number;
   /** Bound on each Redis call. */
   callTimeoutMs: number;
+  /** Requests of this process that may wait on one session (SESSION_MAX_WAITING). */
+  maxWaiting?: number;
   /** A holder is renewed for at most this long; past it the lock lapses (a stuck handler). */
   maxHoldMs?: number;
   prefix?: string;
@@ -71,7 +73,7 @@ const WRITE_WINDOW = 0.5;
 const FAILURES_KEPT = 10_000;
 
 export class RedisSessionLock implements SessionLock {
-  private readonly local = new LocalSessionLock();
+  private readonly local: LocalSessionLock;
   private readonly held = new Set<Held>();
   /** Redis locks passed to the next local waiter of their key, waiting to be picked up. */
   private readonly handedOff = new Map<string, Held>();
@@ -89,6 +91,7 @@ export class RedisSessionLock implements SessionLock {
     private readonly redis: RedisClientType,
     private readonly options: RedisLockOptions,
   ) {
+    this.local = new LocalSessionLock(options.maxWaiting);
     this.prefix = options.prefix ?? 'shop:lock:';
     this.maxHoldMs = options.maxHoldMs ?? 4 * options.leaseMs;
   }

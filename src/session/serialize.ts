@@ -2,7 +2,7 @@
 // session is loaded only once the lock is held and is never stale, and given back
 // only once express-session has finished writing it — whatever the client does.
 import type { NextFunction, Request, Response } from 'express';
-import { type LockHandle, SessionBusyError, type SessionLock } from './lock.js';
+import { type LockHandle, SessionBusyError, type SessionLock, SessionQueueFullError } from './lock.js';
 import { requestSessionId } from './session-id.js';
 
 export type SerializeOptions = {
@@ -34,7 +34,10 @@ export function serializeBySession(lock: SessionLock, options: SerializeOptions)
     // Nobody else on this session (the usual case): on at once, with no promise in between.
     const free = lock.tryAcquire?.(id);
     if (free !== undefined) return void proceed(free);
-    return lock.acquire(id, options.waitMs).then(proceed);
+    return lock.acquire(id, options.waitMs).then(proceed, (err: unknown) => {
+      if (err instanceof SessionQueueFullError) req.log?.warn('too many requests waiting on one session: refused');
+      throw err;
+    });
   };
 }
 

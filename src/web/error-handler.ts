@@ -22,6 +22,8 @@ export const handleErrors: ErrorRequestHandler = (err, req: Request, res, _next)
   if (res.headersSent) return;
   res.status(httpError.status);
   if (httpError.status === 503) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+  // A limit that set no Retry-After of its own (a full session queue): worth a try in a second.
+  if (httpError.status === 429 && !res.hasHeader('Retry-After')) res.set('Retry-After', '1');
   if (wantsJson(req)) {
     res.json({ error: httpError.message, ...(httpError.issues ? { issues: httpError.issues } : {}) });
   } else {

@@ -1,6 +1,8 @@
-// Failed logins are limited twice: per username and IP (5 per 15 minutes), and per
-// username alone whatever the IP (LOGIN_USERNAME_LIMIT, 20 per 15 minutes), so an
-// attacker rotating addresses is stopped too. Successful logins do not count. Names
+// Failed logins are limited three ways: per client address whatever the names tried
+// (LOGIN_IP_LIMIT, 30 per 15 minutes), so one address cannot spray a common password
+// over many accounts; per username and address (5 per 15 minutes); and per username
+// alone whatever the address (LOGIN_USERNAME_LIMIT, 20 per 15 minutes), so an attacker
+// rotating addresses is stopped too. Successful logins do not count. Names
 // are counted by their canonical key, the one a login finds the account by, without
 // looking the name up: an unknown name is limited exactly like a known one. In Redis
 // when the app runs on several instances.
@@ -12,13 +14,19 @@ import { type LimitStoreOptions, limitStore, minutesOf, refuse } from './rate-li
 export type LoginLimiterOptions = LimitStoreOptions & {
   /** Failures per username from any IP in one window. */
   perUsername: number;
+  /** Failures per IP, whatever the usernames, in one window. */
+  perIp: number;
   perUsernameAndIp?: number;
   windowMs?: number;
 };
 
-/** Both limits, in order: the per-IP one first, so a single address cannot use up a name's whole budget alone. */
+/**
+ * The three limits, in order: the address's across names, then the name's from that address,
+ * so a single address cannot use up a name's whole budget alone, then the name's from anywhere.
+ */
 export function loginLimiters({
   perUsername,
+  perIp,
   perUsernameAndIp = 5,
   windowMs = 15 * 60_000,
   ...storeOptions
@@ -30,12 +38,20 @@ export function loginLimiters({
     legacyHeaders: false,
     handler: refuse(message),
   } as const;
+  const ipKey = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
   return [
+    rateLimit({
+      ...failuresOnly,
+      limit: perIp,
+      standardHeaders: 'draft-8',
+      keyGenerator: ipKey,
+      store: limitStore('shop:login-ip-limit:', storeOptions),
+    }),
     rateLimit({
       ...failuresOnly,
       limit: perUsernameAndIp,
       standardHeaders: 'draft-8',
-      keyGenerator: (req: Request) => `${nameKey(req)}|${ipKeyGenerator(req.ip ?? 'unknown')}`,
+      keyGenerator: (req: Request) => `${nameKey(req)}|${ipKey(req)}`,
       store: limitStore('shop:login-limit:', storeOptions),
     }),
     rateLimit({

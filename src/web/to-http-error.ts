@@ -4,7 +4,7 @@
 // whose message says nothing about the cause (that goes to the log only).
 import { CartRefusal } from '../cart/rules.js';
 import { asDatabaseUnavailable } from '../db/unavailable.js';
-import { SessionBusyError, SessionLockLostError } from '../session/lock.js';
+import { SessionBusyError, SessionLockLostError, SessionQueueFullError } from '../session/lock.js';
 import { UnavailableError } from '../unavailable.js';
 import { HttpError } from './http-error.js';
 
@@ -30,6 +30,7 @@ export function toHttpError(err: unknown): HttpError {
   const unavailable = asDatabaseUnavailable(err);
   if (unavailable) return new HttpError(503, unavailable.message);
   if (err instanceof SessionBusyError || err instanceof SessionLockLostError) return new HttpError(503, err.message);
+  if (err instanceof SessionQueueFullError) return new HttpError(429, err.message);
   if (err instanceof CartRefusal) {
     const path = err.reason === 'unknown-product' ? 'productId' : 'quantity';
     return new HttpError(refusalStatus(err), err.message, [{ path, message: err.message }]);

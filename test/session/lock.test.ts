@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LocalSessionLock } from '../../src/session/lock.js';
+import { LocalSessionLock, SessionQueueFullError } from '../../src/session/lock.js';
 
 const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -17,6 +17,22 @@ describe('LocalSessionLock', () => {
       }),
     );
     expect(log).toEqual(['in 1', 'out 1', 'in 2', 'out 2', 'in 3', 'out 3']);
+  });
+
+  it('refuses a waiter past maxWaiting at once, counting per key, and takes waiters again once the queue moves', async () => {
+    const lock = new LocalSessionLock(2);
+    const holder = await lock.acquire('k', 1000);
+    const waiting = [lock.acquire('k', 1000), lock.acquire('k', 1000)];
+    await expect(lock.acquire('k', 1000)).rejects.toBeInstanceOf(SessionQueueFullError);
+    const otherKey = await lock.acquire('other', 1000); // another session's queue is its own
+    expect(otherKey).toBeDefined();
+    await holder?.release();
+    const next = await waiting[0];
+    const again = lock.acquire('k', 1000); // one place freed up
+    await next?.release();
+    await (await waiting[1])?.release();
+    await (await again)?.release();
+    await otherKey?.release();
   });
 
   it('does not make different keys wait for each other', async () => {
