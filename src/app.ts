@@ -18,7 +18,7 @@ import { saveBeforeAnswering } from './session/commit.js';
 import { attachShopSession } from './session/middleware.js';
 import { serializeBySession } from './session/serialize.js';
 import { authPolicy, sessionCookie, sessionMiddleware, sessionPolicy, storeLogOf } from './session/setup.js';
-import { csrf } from './web/csrf.js';
+import { checkCsrf, refuseForeignWrites } from './web/csrf.js';
 import { drainOf } from './web/drain.js';
 import { handleErrors, notFound } from './web/error-handler.js';
 import { requestLogger } from './web/logging.js';
@@ -82,35 +82,37 @@ export function createApp(services: Services, logger: Logger): Express {
     ),
   );
 
-  // A flood of cookieless requests from one address cannot make sessions without end.
-  app.use(
-    newSessionLimiter({
-      perIpPerMinute: config.rateLimits.newSessionsPerIp,
-      cookieName: sessionCookie(config).name,
-      secrets: config.session.secrets,
-      redis: services.redis,
-      redisTimeoutMs: config.timeouts.storeMs,
-    }),
-  );
+  const cookie = { cookieName: sessionCookie(config).name, secrets: config.session.secrets };
+  // A write from another site, or one that can carry no token, never gets a session (web/csrf.ts).
+  app.use(refuseForeignWrites(cookie));
+  // A flood from one address cannot make sessions without end: without a cookie, and below
+  // with a cookie whose session is gone.
+  const newSessions = newSessionLimiter({
+    ...cookie,
+    perIpPerMinute: config.rateLimits.newSessionsPerIp,
+    redis: services.redis,
+    redisTimeoutMs: config.timeouts.storeMs,
+  });
+  app.use(newSessions.beforeSession);
 
   // lock → load → (handler changes) → save → answer → unlock: see session/serialize.ts and session/commit.ts.
   app.use(
     serializeBySession(services.lock, {
-      cookieName: sessionCookie(config).name,
-      secrets: config.session.secrets,
+      ...cookie,
       waitMs: config.lock.waitMs,
       maxHoldMs: config.lock.leaseMs,
     }),
   );
   app.use(sessionMiddleware(config, services.sessionStore));
   app.use(saveBeforeAnswering((err, req, res) => handleErrors(err, req, res, () => {})));
+  app.use(newSessions.afterSession);
   app.use(attachShopSession(sessionPolicy(config), authPolicy(config), services.now));
   // Pages differ per session: no shared cache may keep one shopper's page for another.
   app.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'private, no-store');
     next();
   });
-  app.use(csrf.csrfSynchronisedProtection);
+  app.use(checkCsrf(cookie));
   if (config.session.tour) app.use(tourPanel(storeLogOf(services.sessionStore))); // web/tour.ts
 
   app.use(catalogRoutes(services));

@@ -2,7 +2,7 @@
 // logout, auth expiry) so a session ID seen before never grants more later.
 import type { CookieOptions, Request, Response } from 'express';
 import type { Store } from 'express-session';
-import { shortId } from './session-id.js';
+import { requestSessionId, shortId } from './session-id.js';
 import { userChange } from './timeline.js';
 
 /** The store as express-session sets it up: `generate` makes a new, empty session for a request. */
@@ -73,4 +73,23 @@ export async function logout(req: Request, res: Response, cookie: SessionCookie)
   store.generate(req);
   req.shopSession.begin('logout: a new, anonymous session');
   req.shopSession.record('logout', { previousSession: shortId(previousId) }, userChange(username, undefined));
+}
+
+/**
+ * Forgets the brand-new session express-session made for this request, so it is neither
+ * stored nor given a cookie: a request refused before it became anyone's (a flood, a
+ * forged form) must not make a session, nor replace the cookie the browser holds. With
+ * `unset: 'destroy'` express-session then deletes the ID from the store, which never had it.
+ */
+export function dropNewSession(req: Request): void {
+  (req as { session?: unknown }).session = undefined;
+}
+
+/**
+ * True when express-session made this request's session just now: the request carried
+ * no valid cookie, or one naming no stored session (gone, evicted, or a pre-login ID).
+ * Asked before any handler could regenerate the session.
+ */
+export function arrivedWithoutSession(req: Request, cookieName: string, secrets: string[]): boolean {
+  return requestSessionId(req, cookieName, secrets) !== req.sessionID;
 }

@@ -2,9 +2,17 @@
 // token (csrf-sync) as `_csrf`. JSON calls may skip it when the browser itself
 // vouches that they come from this site: a cross-site page cannot send
 // `Content-Type: application/json` without a CORS preflight, which we never grant.
+// A refused request never makes a session nor sets a cookie: a cross-site form, which
+// arrives without the shopper's cookie (SameSite=Lax), must not replace it.
 
 import { csrfSync } from 'csrf-sync';
-import type { Request } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { arrivedWithoutSession, dropNewSession } from '../session/lifecycle.js';
+import { requestSessionId } from '../session/session-id.js';
+import { HttpError } from './http-error.js';
+
+const EXPIRED = 'This form has expired. Please reload the page and try again.';
+const CROSS_SITE = 'This request came from another site, so it was refused.';
 
 export const csrf = csrfSync({
   size: 32, // 64 hex characters; the default 128 bytes would bloat every session
@@ -17,8 +25,42 @@ export const csrf = csrfSync({
     return typeof fromBody === 'string' ? fromBody : req.get('x-csrf-token');
   },
   skipCsrfProtection: isSameOriginJson,
-  errorConfig: { message: 'This form has expired. Please reload the page and try again.' },
+  errorConfig: { message: EXPIRED },
 });
+
+type SessionCookieName = { cookieName: string; secrets: string[] };
+
+/** Methods that change nothing: no token, no origin check. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Before the session middleware: a write the browser says comes from another site
+ * (`Sec-Fetch-Site`), or one with no session whose token it could carry (no valid cookie)
+ * and not same-origin JSON, is refused before any session is made for it.
+ */
+export function refuseForeignWrites({ cookieName, secrets }: SessionCookieName): RequestHandler {
+  return (req, _res, next) => {
+    if (SAFE_METHODS.has(req.method)) return next();
+    const site = req.get('sec-fetch-site');
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new HttpError(403, CROSS_SITE);
+    if (requestSessionId(req, cookieName, secrets) === undefined && !isSameOriginJson(req)) {
+      throw new HttpError(403, EXPIRED);
+    }
+    next();
+  };
+}
+
+/**
+ * csrf-sync's check, after the session middleware. A request it refuses whose session
+ * was made just now (its cookie named a session that is gone) gets no session at all.
+ */
+export function checkCsrf({ cookieName, secrets }: SessionCookieName): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) =>
+    csrf.csrfSynchronisedProtection(req, res, (err?: unknown) => {
+      if (err && arrivedWithoutSession(req, cookieName, secrets)) dropNewSession(req);
+      next(err);
+    });
+}
 
 function isSameOriginJson(req: Request): boolean {
   if (!/^application\/json\s*(;|$)/i.test(req.get('content-type') ?? '')) return false;

@@ -61,6 +61,8 @@ export function startTarget(build: Build, target: Target, options: StartOptions 
     TRUST_PROXY: 'loopback',
     // Every load comes from one address; the new-session limit is for floods, not for this.
     NEW_SESSION_IP_LIMIT: '100000000',
+    // The one-cookie scenarios send every connection's requests on one session at once.
+    SESSION_MAX_WAITING: '100000',
     // A fresh file per server: seeded from data/products.json, never the shared data/shop.db.
     DATABASE_URL: join(build.dir, `${target}-${Date.now()}.db`),
     ...(target === 'redis' && options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),

@@ -56,7 +56,8 @@ const sign = (id: string, secret: string) =>
 describe('the session lock', () => {
   it('keeps every add when one session is spelled three ways (encoded, decoded, older secret)', async () => {
     const older = 'an-older-secret-that-is-at-least-32-characters';
-    const shop = await makeShop({ env: { SESSION_SECRET: `${TEST_SECRET},${older}` }, demoAccounts: false });
+    const env = { SESSION_SECRET: `${TEST_SECRET},${older}`, SESSION_MAX_WAITING: '64' }; // 40 at once on one session
+    const shop = await makeShop({ env, demoAccounts: false });
     const first = await request(shop.app).get('/').expect(200);
     const encoded = sessionCookie(first) ?? '';
     const decoded = decodeURIComponent(encoded);

@@ -96,7 +96,8 @@ describe('requests that never create a session', () => {
 describe('concurrent requests from one session', () => {
   it('keeps all 30 parallel adds of different products', async () => {
     const products = shop.catalog.products.filter((p) => p.stock > 0).slice(0, 25);
-    const big = await makeShop({ env: { CART_MAX_LINES: '50' }, demoAccounts: false });
+    // Thirty at once on one session: more than SESSION_MAX_WAITING's default lets queue.
+    const big = await makeShop({ env: { CART_MAX_LINES: '50', SESSION_MAX_WAITING: '64' }, demoAccounts: false });
     const { agent } = await visitor(big);
     // 25 distinct in-stock products, plus 5 more adds of the first five.
     const adds = [...products, ...products.slice(0, 5)].map((p) =>
