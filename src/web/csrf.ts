@@ -5,6 +5,7 @@
 // A refused request never makes a session nor sets a cookie: a cross-site form, which
 // arrives without the shopper's cookie (SameSite=Lax), must not replace it.
 
+import { randomBytes } from 'node:crypto';
 import { csrfSync } from 'csrf-sync';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { arrivedWithoutSession, dropNewSession } from '../session/lifecycle.js';
@@ -22,7 +23,8 @@ export const csrf = csrfSync({
   },
   getTokenFromRequest: (req) => {
     const fromBody: unknown = req.body?._csrf;
-    return typeof fromBody === 'string' ? fromBody : req.get('x-csrf-token');
+    const sent = typeof fromBody === 'string' ? fromBody : req.get('x-csrf-token');
+    return sent === undefined ? undefined : unmasked(sent);
   },
   skipCsrfProtection: isSameOriginJson,
   errorConfig: { message: EXPIRED },
@@ -70,7 +72,32 @@ function isSameOriginJson(req: Request): boolean {
   return origin === undefined || origin === `${req.protocol}://${req.get('host')}`;
 }
 
-/** The token for this session's forms (created on first use). */
+/** The token for this session's forms (created on first use), masked afresh for this answer. */
 export function csrfTokenFor(req: Request): string {
-  return csrf.generateToken(req);
+  return masked(csrf.generateToken(req));
+}
+
+/**
+ * BREACH: a compressed page that carries a constant secret next to text an attacker can
+ * reflect (the search box) gives the secret away, a character at a time, through the
+ * length of the answer. So, as Django and Rails do, a page never carries the session's
+ * token itself: it carries a fresh random mask and the token XOR that mask, different
+ * on every answer, and a token sent back is unmasked before it is compared.
+ */
+function masked(token: string): string {
+  const secret = Buffer.from(token, 'utf8');
+  const mask = randomBytes(secret.length);
+  return Buffer.concat([mask, xor(secret, mask)]).toString('base64url');
+}
+
+/** The token a masked value carries; undefined for anything that is not one. */
+function unmasked(value: string): string | undefined {
+  const bytes = Buffer.from(value, 'base64url');
+  if (bytes.length === 0 || bytes.length % 2 !== 0) return undefined;
+  const half = bytes.length / 2;
+  return xor(bytes.subarray(half), bytes.subarray(0, half)).toString('utf8');
+}
+
+function xor(a: Buffer, b: Buffer): Buffer {
+  return Buffer.from(a.map((byte, i) => byte ^ (b[i] ?? 0)));
 }

@@ -12,7 +12,9 @@ beforeEach(async () => {
 
 const formTokens = (html: string) => [...html.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1]);
 const badge = (html: string) => /data-cart-count>(\d+)</.exec(html)?.[1];
-const withoutFlash = (html: string) => html.replace(/<div class="flash-area"[\s\S]*?<\/div>/, '');
+/** The page without its flash messages, and with its CSRF token's mask (new on every answer) left out. */
+const withoutFlash = (html: string) =>
+  html.replace(/<div class="flash-area"[\s\S]*?<\/div>/, '').replace(new RegExp(csrfFrom(html), 'g'), 'TOKEN');
 const cardOf = (html: string, slug: string) =>
   decode(html)
     .split('<article')

@@ -2,11 +2,12 @@
 // riding a stale cookie, a cross-site form that would replace a member's cookie, password
 // spraying across names, one session queueing without bound, and a trust-everything proxy
 // setting.
+import type { SessionData } from 'express-session';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config.js';
 import { sessionIdFromCookie } from '../../../src/session/session-id.js';
-import { cartOf, json, makeShop, type Shop, sessionCookie, visitor } from '../../helpers/shop.js';
+import { cartOf, csrfFrom, json, makeShop, type Shop, sessionCookie, visitor } from '../../helpers/shop.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -167,3 +168,33 @@ describe('TRUST_PROXY=true', () => {
     expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY.*loopback/s);
   });
 });
+
+describe('BREACH: the CSRF token in compressed pages', () => {
+  it('is masked afresh on every page, never the session’s own, and every masked copy is accepted', async () => {
+    const shop = await makeShop({ demoAccounts: false });
+    const { agent, csrf: first } = await visitor(shop);
+    const second = csrfFrom((await agent.get('/cart').expect(200)).text);
+    const secret = (await agent.get('/session').set(json).expect(200)).body;
+    expect(second).not.toBe(first);
+    const stored = await storedToken(shop, agent);
+    expect(first).not.toContain(stored);
+    expect(second).not.toContain(stored);
+    expect(JSON.stringify(secret)).not.toContain(stored); // the inspector redacts it
+    for (const token of [first, second]) {
+      await agent.post('/cart/items').type('form').send({ productId: 'p-001', _csrf: token }).expect(303);
+    }
+    await agent.post('/cart/items').type('form').send({ productId: 'p-001', _csrf: stored }).expect(403);
+  });
+});
+
+/** The session's own CSRF token, read from the store. */
+async function storedToken(shop: Shop, agent: request.Agent): Promise<string> {
+  const res = await agent.get('/cart').set(json);
+  const id = sessionIdFromCookie(`shop.sid=${sessionCookie(res)}`, 'shop.sid', shop.config.session.secrets);
+  const data = await new Promise<SessionData | null | undefined>((resolve, reject) =>
+    shop.services.sessionStore.get(id ?? '', (err, value) => (err ? reject(err) : resolve(value))),
+  );
+  const token = data?.csrfToken;
+  if (typeof token !== 'string') throw new Error('no CSRF token in the session');
+  return token;
+}
