@@ -113,6 +113,12 @@ export function createApp(services: Services, logger: Logger): Express {
   app.use(csrf.csrfSynchronisedProtection);
   if (config.session.tour) app.use(tourPanel(storeLogOf(services.sessionStore))); // web/tour.ts
 
+  // An import on any instance shows here within about a second (catalog/catalog-sync.ts).
+  app.use((_req, _res, next) => {
+    const checking = services.catalogSync.fresh();
+    if (checking === undefined) next();
+    else void checking.then(() => next());
+  });
   app.use(catalogRoutes(services));
   app.use(cartRoutes(services));
   app.use(preferenceRoutes(services));

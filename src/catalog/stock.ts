@@ -1,7 +1,7 @@
-// Current stock per product, kept in the database (seeded from data/products.json)
+// Current stock per product, kept in the database (seeded by the catalog import)
 // so that checkouts on any instance see and change the same numbers. Cart rules and
-// checkout read it fresh; pages that only show it read a copy at most
-// DISPLAY_MAX_AGE_MS old (see displayLevels).
+// checkout read it fresh; catalog pages read the levels of their own products only;
+// the product page reads a copy at most DISPLAY_MAX_AGE_MS old (see displayLevels).
 import { CompiledQuery } from 'kysely';
 import type { Availability } from '../cart/types.js';
 import type { Db } from '../db/connect.js';
@@ -14,6 +14,8 @@ export const DISPLAY_MAX_AGE_MS = 2_000;
 
 /** Levels for display, and a version that changes whenever they do (a cache key). */
 export type DisplayedStock = { levels: StockLevels; version: number };
+
+const SEED_BATCH = 1_000;
 
 export class StockRepository {
   // Built and compiled once, not per call: one product's level is read on every cart change.
@@ -29,18 +31,31 @@ export class StockRepository {
 
   /** Adds products that are new to the database; existing stock is left as it is. */
   async seed(catalog: Catalog): Promise<void> {
-    if (catalog.products.length === 0) return;
-    await this.db
-      .insertInto('stock')
-      .values(catalog.products.map((p) => ({ product_id: p.id, quantity: p.stock })))
-      .onConflict((oc) => oc.column('product_id').doNothing())
-      .execute();
+    // In batches: one statement may carry only so many parameters (32,766 on SQLite).
+    for (let i = 0; i < catalog.products.length; i += SEED_BATCH) {
+      await this.db
+        .insertInto('stock')
+        .values(catalog.products.slice(i, i + SEED_BATCH).map((p) => ({ product_id: p.id, quantity: p.stock })))
+        .onConflict((oc) => oc.column('product_id').doNothing())
+        .execute();
+    }
   }
 
   /** How many of one product are left, read now. */
   async levelOf(productId: string): Promise<number> {
     const { rows } = await this.db.executeQuery<{ quantity: number }>(CompiledQuery.raw(this.levelSql, [productId]));
     return rows[0]?.quantity ?? 0;
+  }
+
+  /** The levels of these products only: what one page of the catalog shows. */
+  async levelsOf(productIds: readonly string[]): Promise<StockLevels> {
+    if (productIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('stock')
+      .select(['product_id', 'quantity'])
+      .where('product_id', 'in', productIds)
+      .execute();
+    return new Map(rows.map((r) => [r.product_id, r.quantity]));
   }
 
   async levels(): Promise<StockLevels> {

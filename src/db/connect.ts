@@ -4,10 +4,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { BoundedMap } from '../bounded-map.js';
-import { migrate } from './migrations.js';
+import { type Engine, migrate } from './migrations.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -27,6 +27,11 @@ const CLIENT_TIMEOUT_SLACK_MS = 1000;
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
+}
+
+/** Which engine an open database runs on: the few queries written per engine ask. */
+export function engineOf(db: Kysely<unknown> | Db): Engine {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
 export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Db> {
