@@ -8,6 +8,7 @@ import type { Catalog } from './catalog/catalog.js';
 import { CatalogSearch } from './catalog/catalog-search.js';
 import { CatalogSync } from './catalog/catalog-sync.js';
 import { ProductRepository } from './catalog/product-store.js';
+import { loadProducts } from './catalog/products.js';
 import { StockRepository } from './catalog/stock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
@@ -52,11 +53,12 @@ export async function createServices(
   redis?: RedisClientType,
   now: () => number = Date.now,
 ): Promise<Services> {
-  // An empty database takes `catalog` (the CATALOG_FILE) as its first import; after that
-  // the database is the catalog, and `catalog` is refilled from it.
+  // An empty database takes `catalog`'s products (tests) or else CATALOG_FILE as its first
+  // import; after that the database is the catalog, and `catalog` is refilled from it.
+  // The file is read only then: a store whose database holds a catalog never parses it.
   const products = new ProductRepository(db);
   const catalogSync = new CatalogSync(products, catalog);
-  await catalogSync.start(() => catalog.products);
+  await catalogSync.start(() => (catalog.products.length > 0 ? catalog.products : loadProducts(config.catalogFile)));
   const stock = new StockRepository(db);
   const savedCarts = new SavedCartRepository(db);
   const redisLock = redis

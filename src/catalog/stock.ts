@@ -1,7 +1,7 @@
 // Current stock per product, kept in the database (seeded by the catalog import)
-// so that checkouts on any instance see and change the same numbers. Cart rules and
-// checkout read it fresh; catalog pages read the levels of their own products only;
-// the product page reads a copy at most DISPLAY_MAX_AGE_MS old (see displayLevels).
+// so that checkouts on any instance see and change the same numbers. Everything reads
+// it fresh; a page reads the levels of its own products only (levelsOf), so a sale
+// changes the cache key of the pages showing that product and of no other.
 import { CompiledQuery } from 'kysely';
 import type { Availability } from '../cart/types.js';
 import type { Db } from '../db/connect.js';
@@ -9,19 +9,12 @@ import type { Catalog } from './catalog.js';
 
 export type StockLevels = ReadonlyMap<string, number>;
 
-/** How stale the stock a page shows may be: another instance's sale shows within this. */
-export const DISPLAY_MAX_AGE_MS = 2_000;
-
-/** Levels for display, and a version that changes whenever they do (a cache key). */
-export type DisplayedStock = { levels: StockLevels; version: number };
-
 const SEED_BATCH = 1_000;
 
 export class StockRepository {
   // Built and compiled once, not per call: one product's level is read on every cart change.
   private readonly levelsQuery;
   private readonly levelSql: string;
-  private displayed: (DisplayedStock & { readAt: number }) | undefined;
 
   constructor(private readonly db: Db) {
     this.levelsQuery = db.selectFrom('stock').select(['product_id', 'quantity']).compile();
@@ -63,29 +56,8 @@ export class StockRepository {
     return new Map(rows.map((r) => [r.product_id, r.quantity]));
   }
 
-  /**
-   * The levels as pages show them: read again once they are DISPLAY_MAX_AGE_MS old,
-   * or at once after a change made here (invalidate). The version moves only when
-   * a read finds different levels, so cached pages stay valid while nothing sells.
-   */
-  async displayLevels(now = Date.now()): Promise<DisplayedStock> {
-    const current = this.displayed;
-    if (current !== undefined && now - current.readAt < DISPLAY_MAX_AGE_MS) return current;
-    const levels = await this.levels();
-    const same = current !== undefined && sameLevels(current.levels, levels);
-    const version = current === undefined ? 0 : same ? current.version : current.version + 1;
-    this.displayed = { levels: same && current ? current.levels : levels, version, readAt: now };
-    return this.displayed;
-  }
-
-  /** A sale or a restock happened here: the next page shows it at once. */
-  invalidate(): void {
-    if (this.displayed !== undefined) this.displayed.readAt = Number.NEGATIVE_INFINITY;
-  }
-
   async set(productId: string, quantity: number): Promise<void> {
     await this.db.updateTable('stock').set({ quantity }).where('product_id', '=', productId).execute();
-    this.invalidate();
   }
 }
 
@@ -104,10 +76,4 @@ export function availabilityOf(catalog: Catalog, levels: StockLevels): Availabil
     if (!levels.has(productId)) throw new Error(`the stock of ${productId} was not read for this change`);
     return known(productId);
   };
-}
-
-function sameLevels(a: StockLevels, b: StockLevels): boolean {
-  if (a.size !== b.size) return false;
-  for (const [id, quantity] of a) if (b.get(id) !== quantity) return false;
-  return true;
 }
