@@ -43,6 +43,15 @@ export class ProductRepository {
 
   /** Makes the products on sale exactly `products` (already validated), in their order. */
   async import(products: readonly Product[]): Promise<ImportSummary> {
+    const summary = await this.write(products);
+    // PostgreSQL reads an index alone (a deep page skipping rows by index) only for pages its
+    // visibility map marks all-visible, which VACUUM does; it cannot run inside the transaction.
+    if (engineOf(this.db) === 'postgres' && summary.added + summary.changed + summary.withdrawn > 0)
+      await sql`vacuum (analyze) products`.execute(this.db);
+    return summary;
+  }
+
+  private async write(products: readonly Product[]): Promise<ImportSummary> {
     return writeTransaction(this.db, async (trx) => {
       // Two instances seeding one empty database at once take turns (SQLite's write lock does the same).
       if (engineOf(this.db) === 'postgres')
@@ -50,7 +59,11 @@ export class ProductRepository {
       const existing = new Map((await trx.selectFrom('products').selectAll().execute()).map((r) => [r.id, r]));
       const version =
         ((await trx.selectFrom('catalog_version').select('version').executeTakeFirst())?.version ?? 0) + 1;
-      const rows = products.map((p, position) => toRow(p, position, version));
+      let nextSearchId = 1;
+      for (const r of existing.values()) nextSearchId = Math.max(nextSearchId, r.search_id + 1);
+      const rows = products.map((p, position) =>
+        toRow(p, position, version, existing.get(p.id)?.search_id ?? nextSearchId++),
+      );
       const changed = rows.filter((row) => differs(existing.get(row.id), row));
       const listed = new Set(rows.map((r) => r.id));
       const withdrawn = [...existing.values()].filter((r) => r.active === 1 && !listed.has(r.id)).map((r) => r.id);
@@ -62,7 +75,8 @@ export class ProductRepository {
       for (const batch of batches(changed)) await upsert(trx, batch);
       for (const ids of batches(withdrawn))
         await trx.updateTable('products').set({ active: 0, changed_in: version }).where('id', 'in', ids).execute();
-      if (engineOf(this.db) === 'sqlite') await indexText(trx, changed, withdrawn);
+      const goneSearchIds = withdrawn.map((id) => existing.get(id)?.search_id ?? 0);
+      if (engineOf(this.db) === 'sqlite') await indexText(trx, changed, goneSearchIds);
       // New products start with the file's stock; a product's stock, once there, is the shop's own.
       for (const batch of batches(added))
         await trx
@@ -72,12 +86,15 @@ export class ProductRepository {
           .execute();
       await replaceWords(trx, products);
       await trx.updateTable('catalog_version').set({ version }).where('id', '=', 1).execute();
+      // Fresh statistics, or a planner that believes `active = 1` is selective walks every
+      // product to find the few a search matched (PostgreSQL's come with its VACUUM, above).
+      if (engineOf(this.db) === 'sqlite') await sql`analyze products`.execute(trx);
       return { version, ...summary, unchanged };
     });
   }
 }
 
-function toRow(p: Product, position: number, version: number): ProductRow {
+function toRow(p: Product, position: number, version: number, searchId: number): ProductRow {
   return {
     id: p.id,
     slug: p.slug,
@@ -90,6 +107,7 @@ function toRow(p: Product, position: number, version: number): ProductRow {
     position,
     active: 1,
     changed_in: version,
+    search_id: searchId,
   };
 }
 
@@ -150,12 +168,12 @@ async function upsert(trx: Kysely<Database>, rows: ProductRow[]): Promise<void> 
 }
 
 /** SQLite's FTS5 table is kept by hand (PostgreSQL's tsvector is a generated column). */
-async function indexText(trx: Kysely<Database>, changed: ProductRow[], withdrawn: string[]): Promise<void> {
-  for (const ids of batches([...changed.map((r) => r.id), ...withdrawn]))
-    await sql`delete from products_fts where id in (${sql.join(ids)})`.execute(trx);
+async function indexText(trx: Kysely<Database>, changed: ProductRow[], goneSearchIds: number[]): Promise<void> {
+  for (const ids of batches([...changed.map((r) => r.search_id), ...goneSearchIds]))
+    await sql`delete from products_fts where rowid in (${sql.join(ids)})`.execute(trx);
   for (const batch of batches(changed)) {
-    const values = batch.map((r) => sql`(${r.id}, ${r.name}, ${`${r.description} ${r.category}`})`);
-    await sql`insert into products_fts (id, name, body) values ${sql.join(values)}`.execute(trx);
+    const values = batch.map((r) => sql`(${r.search_id}, ${r.name}, ${`${r.description} ${r.category}`})`);
+    await sql`insert into products_fts (rowid, name, body) values ${sql.join(values)}`.execute(trx);
   }
 }
 

@@ -11,7 +11,7 @@ export function matchesAll(engine: Engine, words: readonly string[]): RawBuilder
   if (engine === 'postgres') {
     return sql<boolean>`p.search @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})`;
   }
-  return sql<boolean>`p.id in (select id from products_fts where products_fts match ${words.map((w) => `"${w}"*`).join(' ')})`;
+  return sql<boolean>`p.search_id in (select rowid from products_fts where products_fts match ${words.map((w) => `"${w}"*`).join(' ')})`;
 }
 
 /** The sum of each word's best score: a name match always outranks a description match. */
@@ -21,7 +21,7 @@ export function relevance(engine: Engine, words: readonly string[]): RawBuilder<
       engine === 'postgres'
         ? [`${w}:A`, `${w}:*A`, w].map((q) => sql`p.search @@ to_tsquery('simple', ${q})`)
         : [`name : "${w}"`, `name : "${w}"*`, `"${w}"`].map(
-            (q) => sql`p.id in (select id from products_fts where products_fts match ${q})`,
+            (q) => sql`p.search_id in (select rowid from products_fts where products_fts match ${q})`,
           );
     return sql`(case when ${nameWord} then 4 when ${nameStart} then 3 when ${anyWord} then 2 else 1 end)`;
   });

@@ -21,6 +21,9 @@ async function createProducts(db: Kysely<unknown>, engine: Engine): Promise<void
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('active', 'integer', (c) => c.notNull())
     .addColumn('changed_in', 'integer', (c) => c.notNull())
+    // SQLite's text index names each product by this number (its FTS5 rowid), which
+    // the index hands back without reading a row; never reused, never changed.
+    .addColumn('search_id', 'integer', (c) => c.notNull().unique())
     .execute();
   // One index per way of browsing: each order (and each order within a category) is read
   // from an index, never sorted, so a deep page skips index entries instead of sorting rows.
@@ -54,10 +57,11 @@ async function createProducts(db: Kysely<unknown>, engine: Engine): Promise<void
 
 async function sqliteSearch(db: Kysely<unknown>): Promise<void> {
   // remove_diacritics 2: "ETHIOPÍA" and "café" match as "ethiopia" and "cafe"; prefix
-  // indexes make "cof*" a lookup rather than a scan of the vocabulary.
+  // indexes make "cof*" a lookup rather than a scan of the vocabulary. Its rowid is the
+  // product's search_id.
   await sql`
     create virtual table products_fts using fts5(
-      id unindexed, name, body,
+      name, body,
       tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')`.execute(db);
 }
 

@@ -18,6 +18,8 @@ export type Database = {
     active: number;
     /** The catalog_version that last changed this row: instances load what changed since their own. */
     changed_in: number;
+    /** The product's number in SQLite's FTS5 index (its rowid there). */
+    search_id: number;
   };
   catalog_version: { id: number; version: number };
   /** Every word of the active products, lower case and unaccented: what a misspelling is corrected to. */
