@@ -63,6 +63,12 @@ async function sqliteSearch(db: Kysely<unknown>): Promise<void> {
     create virtual table products_fts using fts5(
       name, body,
       tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')`.execute(db);
+  // A search finds search_ids; this index answers everything asked of them (on sale? which
+  // category, price, place, name?) without reading the rows: a word found in 20,000
+  // products costs 20,000 index probes, not 20,000 probes and as many row reads.
+  await sql`
+    create index products_search_cover
+    on products (search_id, active, category, price_cents, position, name, id)`.execute(db);
 }
 
 async function postgresSearch(db: Kysely<unknown>): Promise<void> {

@@ -8,7 +8,7 @@ import { type Product, parseProducts } from '../../src/catalog/products.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
-const ORIGINS = [
+export const ORIGINS = [
   'Ethiopia',
   'Colombia',
   'Kenya',
@@ -30,7 +30,7 @@ const ORIGINS = [
   'Kona',
   'Café de Olla',
 ];
-const STYLES = [
+export const STYLES = [
   'House',
   'Morning',
   'Evening',
@@ -52,7 +52,7 @@ const STYLES = [
   'Mountain',
   'Garden',
 ];
-const NOUNS: Record<string, string[]> = {
+export const NOUNS: Record<string, string[]> = {
   coffee: ['Beans', 'Espresso Blend', 'Filter Roast', 'Decaf', 'Cold Brew Grind', 'Ristretto', 'Mocha Beans'],
   tea: ['Green Tea', 'Black Tea', 'Oolong', 'Chai', 'Matcha', 'Herbal Infusion', 'Sencha', 'Rooibos'],
   brewing: ['Grinder', 'Dripper', 'Kettle', 'French Press', 'Brew Scale', 'Milk Frother', 'Filter Papers', 'Moka Pot'],

@@ -78,8 +78,8 @@ for (const engine of ENGINES)
         expect(cached).toBe(before + 2);
         const coffee = (await request(shop.app).get('/?category=coffee').set(json)).body.products[0] as Listed;
         const level = await shop.services.stock.levelOf(coffee.id);
-      onTestFinished(() => shop.services.stock.set(coffee.id, level));
-      await shop.services.stock.set(coffee.id, 2);
+        onTestFinished(() => shop.services.stock.set(coffee.id, level));
+        await shop.services.stock.set(coffee.id, 2);
         // The tea page is served from the cache; the coffee page is rendered anew, with the new level.
         await request(shop.app).get('/?category=tea').expect(200);
         expect(shop.services.pages.size).toBe(cached);
