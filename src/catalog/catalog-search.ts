@@ -63,11 +63,17 @@ export class CatalogSearch {
     const filter: Filter = { words, minPriceCents: query.minPriceCents, maxPriceCents: query.maxPriceCents };
     const searchedFor = words?.join(' ');
     const corrected = words?.some((w, i) => w !== typed?.[i]) ?? false;
-    const categories = words?.length === 0 ? [] : await this.countsFor(filter);
+    if (words?.length === 0) {
+      // A query of punctuation alone finds nothing.
+      return { products: [], total: 0, page: 1, pageCount: 1, facets: { categories: [] }, searchedFor, corrected };
+    }
+    // Asked together: on PostgreSQL the two run side by side on two connections. The page
+    // asked for is nearly always there; one past the end is asked again for the last page.
+    const [categories, asked] = await Promise.all([this.countsFor(filter), this.idsFor(filter, query, query.page)]);
     const total = categories.reduce((sum, c) => sum + (!query.category || c.name === query.category ? c.count : 0), 0);
     const pageCount = Math.max(1, Math.ceil(total / query.pageSize));
     const page = Math.min(query.page, pageCount);
-    const ids = total === 0 ? [] : await this.idsFor(filter, query, page);
+    const ids = page === query.page ? asked : await this.idsFor(filter, query, page);
     const products = ids.map((id) => this.catalog.findById(id)).filter((p): p is Product => p !== undefined);
     return { products, total, page, pageCount, facets: { categories }, searchedFor, corrected };
   }

@@ -27,8 +27,7 @@ export class ProductRepository {
 
   /** Every row changed after `version` (all of them for -1), withdrawn ones included. */
   async changedSince(version: number): Promise<CatalogRow[]> {
-    const rows = await this.db.selectFrom('products').selectAll().where('changed_in', '>', version).execute();
-    return rows.map(toCatalogRow);
+    return (await readRows(this.db, version)).map(toCatalogRow);
   }
 
   async isEmpty(): Promise<boolean> {
@@ -46,8 +45,9 @@ export class ProductRepository {
     const summary = await this.write(products);
     // PostgreSQL reads an index alone (a deep page skipping rows by index) only for pages its
     // visibility map marks all-visible, which VACUUM does; it cannot run inside the transaction.
+    // Best effort: past DATABASE_TIMEOUT_MS (a big first import at start-up) autovacuum does it soon after.
     if (engineOf(this.db) === 'postgres' && summary.added + summary.changed + summary.withdrawn > 0)
-      await sql`vacuum (analyze) products`.execute(this.db);
+      await sql`vacuum (analyze) products`.execute(this.db).catch(() => {});
     return summary;
   }
 
@@ -56,7 +56,7 @@ export class ProductRepository {
       // Two instances seeding one empty database at once take turns (SQLite's write lock does the same).
       if (engineOf(this.db) === 'postgres')
         await sql`select pg_advisory_xact_lock(hashtext('shop.catalog'))`.execute(trx);
-      const existing = new Map((await trx.selectFrom('products').selectAll().execute()).map((r) => [r.id, r]));
+      const existing = new Map((await readRows(trx, -1)).map((r) => [r.id, r]));
       const version =
         ((await trx.selectFrom('catalog_version').select('version').executeTakeFirst())?.version ?? 0) + 1;
       let nextSearchId = 1;
@@ -91,6 +91,28 @@ export class ProductRepository {
       if (engineOf(this.db) === 'sqlite') await sql`analyze products`.execute(trx);
       return { version, ...summary, unchanged };
     });
+  }
+}
+
+/** Rows per read: each statement stays short, well inside DATABASE_TIMEOUT_MS, whatever the catalog's size. */
+const READ_BATCH = 5_000;
+
+/** The rows changed after `version`, read in ID order a batch at a time. */
+async function readRows(db: Kysely<Database>, version: number): Promise<ProductRow[]> {
+  const rows: ProductRow[] = [];
+  for (let after = ''; ; ) {
+    const batch = await db
+      .selectFrom('products')
+      .selectAll()
+      .where('changed_in', '>', version)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(READ_BATCH)
+      .execute();
+    rows.push(...batch);
+    const last = batch.at(-1);
+    if (last === undefined || batch.length < READ_BATCH) return rows;
+    after = last.id;
   }
 }
 
