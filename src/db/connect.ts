@@ -94,6 +94,10 @@ function postgres(connectionString: string, options: DatabaseOptions) {
     query_timeout: timeoutMs + CLIENT_TIMEOUT_SLACK_MS,
     // A peer that vanished without closing the socket is noticed instead of waited on forever.
     keepAlive: true,
+    // The shop's tables fit in memory, so a page read out of order costs about what one in
+    // order does. With the default (4) the planner reads all 100,000 products to find the
+    // 5,000 a search matched rather than follow the text index: 40 ms against 7 (measured).
+    options: '-c random_page_cost=1.1',
   });
   // An idle connection the server closed (restart, pg_terminate_backend) is reported here;
   // without a listener, EventEmitter throws and the process dies. The pool drops the client.
