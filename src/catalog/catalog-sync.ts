@@ -11,11 +11,12 @@ export const CATALOG_CHECK_MS = 1_000;
 export class CatalogSync {
   private checkedAt = Number.NEGATIVE_INFINITY;
   private checking: Promise<void> | undefined;
+  /** Told when a check fails (the app logs it); the catalog stays as it was, and the next check tries again. */
+  onError: (err: unknown) => void = () => {};
 
   constructor(
     private readonly products: ProductRepository,
     private readonly catalog: Catalog,
-    private readonly onError: (err: unknown) => void = () => {},
   ) {}
 
   /** At start-up: an empty database takes the catalog file; then the catalog is what the database holds. */
@@ -40,7 +41,7 @@ export class CatalogSync {
     if (now - this.checkedAt < CATALOG_CHECK_MS) return undefined;
     this.checkedAt = now;
     this.checking = this.check()
-      .catch(this.onError)
+      .catch((err: unknown) => this.onError(err))
       .finally(() => {
         this.checking = undefined;
       });

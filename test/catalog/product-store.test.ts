@@ -4,6 +4,7 @@ import { CatalogSync } from '../../src/catalog/catalog-sync.js';
 import { ProductRepository } from '../../src/catalog/product-store.js';
 import { loadProducts, type Product } from '../../src/catalog/products.js';
 import { StockRepository } from '../../src/catalog/stock.js';
+import { openDatabase } from '../../src/db/connect.js';
 import { ENGINES, type OpenedDb } from './engines.js';
 
 const file = loadProducts('data/products.json');
@@ -77,3 +78,18 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('CatalogSync when the database does not answer', () => {
+  it('keeps the catalog as it was and reports the error', async () => {
+    const db = await openDatabase(':memory:');
+    const catalog = new Catalog();
+    const sync = new CatalogSync(new ProductRepository(db), catalog);
+    await sync.start(() => file);
+    const errors: unknown[] = [];
+    sync.onError = (err) => errors.push(err);
+    await db.destroy();
+    await sync.fresh(Date.now() + 60_000);
+    expect(errors).toHaveLength(1);
+    expect(catalog.products).toHaveLength(file.length);
+  });
+});
