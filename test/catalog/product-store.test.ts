@@ -1,3 +1,5 @@
+import Sqlite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { CatalogSync } from '../../src/catalog/catalog-sync.js';
@@ -5,6 +7,8 @@ import { ProductRepository } from '../../src/catalog/product-store.js';
 import { loadProducts, type Product } from '../../src/catalog/products.js';
 import { StockRepository } from '../../src/catalog/stock.js';
 import { openDatabase } from '../../src/db/connect.js';
+import { migrate } from '../../src/db/migrations.js';
+import type { Database } from '../../src/db/schema.js';
 import { ENGINES, type OpenedDb } from './engines.js';
 
 const file = loadProducts('data/products.json');
@@ -91,5 +95,21 @@ describe('CatalogSync when the database does not answer', () => {
     await sync.fresh(Date.now() + 60_000);
     expect(errors).toHaveLength(1);
     expect(catalog.products).toHaveLength(file.length);
+  });
+});
+
+describe('a database from before the catalog lived in it', () => {
+  it('takes the catalog file at its first start and keeps the stock it had', async () => {
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new Sqlite(':memory:') }) });
+    await migrate(db as Kysely<unknown>, 'sqlite', '002_username_key');
+    await db.insertInto('stock').values({ product_id: 'p-001', quantity: 3 }).execute();
+    await migrate(db as Kysely<unknown>, 'sqlite');
+    const catalog = new Catalog();
+    await new CatalogSync(new ProductRepository(db), catalog).start(() => file);
+    expect(catalog.products).toHaveLength(file.length);
+    const stock = new StockRepository(db);
+    expect(await stock.levelOf('p-001')).toBe(3);
+    expect(await stock.levelOf('p-002')).toBe(file[1]?.stock);
+    await db.destroy();
   });
 });
