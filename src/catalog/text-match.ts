@@ -9,7 +9,7 @@ import type { Engine } from '../db/migrations.js';
 /** A condition on `p` (the products table): every word is there. */
 export function matchesAll(engine: Engine, words: readonly string[]): RawBuilder<boolean> {
   if (engine === 'postgres') {
-    return sql<boolean>`p.search @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})`;
+    return sql<boolean>`p.search @@ ${tsquery(words.map((w) => `${w}:*`).join(' & '))}`;
   }
   return sql<boolean>`p.search_id in (select rowid from products_fts where products_fts match ${words.map((w) => `"${w}"*`).join(' ')})`;
 }
@@ -19,7 +19,7 @@ export function relevance(engine: Engine, words: readonly string[]): RawBuilder<
   const scores = words.map((w) => {
     const [nameWord, nameStart, anyWord] =
       engine === 'postgres'
-        ? [`${w}:A`, `${w}:*A`, w].map((q) => sql`p.search @@ to_tsquery('simple', ${q})`)
+        ? [`${w}:A`, `${w}:*A`, w].map((q) => sql`p.search @@ ${tsquery(q)}`)
         : [`name : "${w}"`, `name : "${w}"*`, `"${w}"`].map(
             (q) => sql`p.search_id in (select rowid from products_fts where products_fts match ${q})`,
           );
@@ -27,6 +27,9 @@ export function relevance(engine: Engine, words: readonly string[]): RawBuilder<
   });
   return sql<number>`(${sql.join(scores, sql` + `)})`;
 }
+
+/** Unaccented as the documents are (unaccent knows more than NFD: "ß" is "ss"). */
+const tsquery = (text: string) => sql`to_tsquery('simple', shop_unaccent(${text}))`;
 
 /** PostgreSQL finds the nearest word with pg_trgm's index; SQLite has no trigram operator (catalog-search.ts). */
 export function nearestWordQuery(word: string): RawBuilder<{ word: string }> {
