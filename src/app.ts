@@ -115,6 +115,13 @@ export function createApp(services: Services, logger: Logger): Express {
   app.use(checkCsrf(cookie));
   if (config.session.tour) app.use(tourPanel(storeLogOf(services.sessionStore))); // web/tour.ts
 
+  // An import on any instance shows here within about a second (catalog/catalog-sync.ts).
+  services.catalogSync.onError = (err) => logger.warn({ err }, 'catalog check failed: serving the catalog as it was');
+  app.use((_req, _res, next) => {
+    const checking = services.catalogSync.fresh();
+    if (checking === undefined) next();
+    else void checking.then(() => next());
+  });
   app.use(catalogRoutes(services));
   app.use(cartRoutes(services));
   app.use(preferenceRoutes(services));

@@ -4,7 +4,6 @@ import { pino } from 'pino';
 import { seedDemoAccounts } from './accounts/demo.js';
 import { createApp } from './app.js';
 import { Catalog } from './catalog/catalog.js';
-import { loadProducts } from './catalog/products.js';
 import { loadConfig } from './config.js';
 import { createServices } from './services.js';
 import { shutdown } from './shutdown.js';
@@ -45,7 +44,8 @@ async function main() {
         'or the proxy’s address.',
     );
   }
-  const catalog = new Catalog(loadProducts(config.catalogFile));
+  // Filled from the database; an empty database is first seeded from CATALOG_FILE (services.ts).
+  const catalog = new Catalog();
   // Redis and PostgreSQL may come up after us (a fresh docker compose, a rolling restart): wait, within bounds.
   const giveUpAt = Date.now() + config.timeouts.startupRetryMs;
   const db = await waitForDatabase(config, logger, giveUpAt);

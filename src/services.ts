@@ -5,6 +5,10 @@ import type { RedisClientType } from 'redis';
 import { SavedCartRepository } from './accounts/saved-carts.js';
 import { UserRepository } from './accounts/users.js';
 import type { Catalog } from './catalog/catalog.js';
+import { CatalogSearch } from './catalog/catalog-search.js';
+import { CatalogSync } from './catalog/catalog-sync.js';
+import { ProductRepository } from './catalog/product-store.js';
+import { loadProducts } from './catalog/products.js';
 import { StockRepository } from './catalog/stock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
@@ -17,7 +21,12 @@ import { PageCache } from './web/page-cache.js';
 
 export type Services = {
   config: Config;
+  /** The products on sale, in memory, kept in step with the database by catalogSync. */
   catalog: Catalog;
+  catalogSync: CatalogSync;
+  /** Browsing and search, run by the database. */
+  search: CatalogSearch;
+  products: ProductRepository;
   db: Db;
   stock: StockRepository;
   users: UserRepository;
@@ -44,8 +53,13 @@ export async function createServices(
   redis?: RedisClientType,
   now: () => number = Date.now,
 ): Promise<Services> {
+  // An empty database takes `catalog`'s products (tests) or else CATALOG_FILE as its first
+  // import; after that the database is the catalog, and `catalog` is refilled from it.
+  // The file is read only then: a store whose database holds a catalog never parses it.
+  const products = new ProductRepository(db);
+  const catalogSync = new CatalogSync(products, catalog);
+  await catalogSync.start(() => (catalog.products.length > 0 ? catalog.products : loadProducts(config.catalogFile)));
   const stock = new StockRepository(db);
-  await stock.seed(catalog);
   const savedCarts = new SavedCartRepository(db);
   const redisLock = redis
     ? new RedisSessionLock(redis, {
@@ -58,6 +72,9 @@ export async function createServices(
   return {
     config,
     catalog,
+    catalogSync,
+    search: new CatalogSearch(db, catalog, products),
+    products,
     db,
     stock,
     users: new UserRepository(db),

@@ -1,42 +1,20 @@
-// The product catalog in memory: lookups, category filter, text search, sorting
-// and pagination. Prices come from here on every read; stock comes from the database.
-import type { Prefs } from './prefs.js';
+// The product catalog in memory, as last loaded from the database (catalog/catalog-sync.ts):
+// lookups by ID and slug, the categories, the featured order. Prices come from here on
+// every read; stock comes from the database; search runs in the database (catalog-search.ts).
 import type { Product } from './products.js';
-import { queryWords, relevance } from './search.js';
-
-export type CatalogQuery = {
-  q?: string;
-  category?: string;
-  sort: Prefs['sort'];
-  page: number;
-  pageSize: number;
-};
-
-export type CatalogPage = {
-  products: Product[];
-  total: number;
-  page: number;
-  pageCount: number;
-};
-
-const byName = (a: Product, b: Product) => a.name.localeCompare(b.name);
-
-const SORTERS: Record<Prefs['sort'], ((a: Product, b: Product) => number) | undefined> = {
-  featured: undefined, // the order of data/products.json
-  'price-asc': (a, b) => a.priceCents - b.priceCents || byName(a, b),
-  'price-desc': (a, b) => b.priceCents - a.priceCents || byName(a, b),
-  name: byName,
-};
 
 export class Catalog {
-  private readonly byId: Map<string, Product>;
-  private readonly bySlug: Map<string, Product>;
-  readonly categories: string[];
+  private byId = new Map<string, Product>();
+  private bySlug = new Map<string, Product>();
+  /** Each product's place in the featured order (its place in the file). */
+  private positions = new Map<string, number>();
+  private ordered: Product[] | undefined;
+  categories: string[] = [];
+  /** The catalog_version these products were loaded at; 0 before any load. */
+  version = 0;
 
-  constructor(readonly products: readonly Product[]) {
-    this.byId = new Map(products.map((p) => [p.id, p]));
-    this.bySlug = new Map(products.map((p) => [p.slug, p]));
-    this.categories = [...new Set(products.map((p) => p.category))].sort();
+  constructor(products: readonly Product[] = []) {
+    this.replace(products.map((product, position) => ({ product, position, active: true })));
   }
 
   findById(id: string): Product | undefined {
@@ -47,24 +25,43 @@ export class Catalog {
     return this.bySlug.get(slug);
   }
 
-  /**
-   * A page past the end shows the last page rather than nothing. With a query and the
-   * featured order, the best matches come first (catalog/search.ts); a sort the shopper
-   * chose (price, name) is kept as chosen.
-   */
-  search(query: CatalogQuery): CatalogPage {
-    const words = queryWords(query.q);
-    const scored = this.products
-      .filter((p) => !query.category || p.category === query.category)
-      .map((product) => ({ product, score: words ? relevance(product, words) : 1 }))
-      .filter((s) => s.score > 0);
-    const sorter = SORTERS[query.sort];
-    if (sorter) scored.sort((a, b) => sorter(a.product, b.product));
-    else if (words) scored.sort((a, b) => b.score - a.score); // stable: ties keep the featured order
-    const sorted = scored.map((s) => s.product);
-    const pageCount = Math.max(1, Math.ceil(sorted.length / query.pageSize));
-    const page = Math.min(query.page, pageCount);
-    const start = (page - 1) * query.pageSize;
-    return { products: sorted.slice(start, start + query.pageSize), total: sorted.length, page, pageCount };
+  /** The products on sale, in the featured order. Built once per change, not per read. */
+  get products(): readonly Product[] {
+    if (this.ordered === undefined) {
+      const position = (p: Product) => this.positions.get(p.id) ?? 0;
+      this.ordered = [...this.byId.values()].sort((a, b) => position(a) - position(b));
+    }
+    return this.ordered;
+  }
+
+  /** Everything anew: a first load, or a database that went back in time. */
+  replace(rows: readonly CatalogRow[], version = this.version): void {
+    this.byId = new Map();
+    this.bySlug = new Map();
+    this.positions = new Map();
+    this.apply(rows, version);
+  }
+
+  /** Rows that changed: new, edited, withdrawn (active false) or back on sale. */
+  apply(rows: readonly CatalogRow[], version: number): void {
+    for (const { product, position, active } of rows) {
+      const old = this.byId.get(product.id);
+      // Another product may have taken the old slug in this same change.
+      if (old !== undefined && this.bySlug.get(old.slug) === old) this.bySlug.delete(old.slug);
+      if (active) {
+        this.byId.set(product.id, product);
+        this.bySlug.set(product.slug, product);
+        this.positions.set(product.id, position);
+      } else {
+        this.byId.delete(product.id);
+        this.positions.delete(product.id);
+      }
+    }
+    this.ordered = undefined;
+    this.categories = [...new Set([...this.byId.values()].map((p) => p.category))].sort();
+    this.version = version;
   }
 }
+
+/** One product as the database holds it. A withdrawn product is gone from every lookup. */
+export type CatalogRow = { product: Product; position: number; active: boolean };

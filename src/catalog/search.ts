@@ -1,11 +1,14 @@
-// Text search: which products a query finds, and how well. Every query word must
-// begin a word of the product ("bean" finds "Beans", "tea" never finds "steamed"); a
-// whole word beats a beginning, and a match in the name beats one in the description.
-import type { Product } from './products.js';
+// Words as search sees them, on both engines: lower case, accents dropped, split on
+// anything that is not a letter or digit. Also the trigram similarity (pg_trgm's own
+// formula) that corrects a misspelt word to the nearest word of the catalog.
 
-const wordsOf = (text: string): string[] =>
-  text
-    .toLowerCase()
+/** "ETHIOPÍA" and "ethiopia" are one word; so are "café" and "cafe". */
+export function foldWord(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+export const wordsOf = (text: string): string[] =>
+  foldWord(text)
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
 
@@ -14,27 +17,33 @@ export function queryWords(q: string | undefined): string[] | undefined {
   return q === undefined || q.trim() === '' ? undefined : wordsOf(q);
 }
 
-// Name matches score above every description match, so they always rank first.
-const SCORES = { nameWord: 4, nameStart: 3, textWord: 2, textStart: 1 } as const;
-
-/** 0 when a query word is missing; the higher, the better the product matches. */
-export function relevance(product: Product, words: readonly string[]): number {
-  if (words.length === 0) return 0; // a query of punctuation alone finds nothing
-  const name = wordsOf(product.name);
-  const text = wordsOf(`${product.description} ${product.category}`);
-  let total = 0;
-  for (const word of words) {
-    const score = Math.max(
-      scoreIn(name, word, SCORES.nameWord, SCORES.nameStart),
-      scoreIn(text, word, SCORES.textWord, SCORES.textStart),
-    );
-    if (score === 0) return 0;
-    total += score;
-  }
-  return total;
+/** pg_trgm's trigrams: the word padded with two spaces in front and one behind. */
+export function trigrams(word: string): Set<string> {
+  const padded = `  ${word} `;
+  const found = new Set<string>();
+  for (let i = 0; i + 3 <= padded.length; i++) found.add(padded.slice(i, i + 3));
+  return found;
 }
 
-function scoreIn(words: readonly string[], word: string, whole: number, start: number): number {
-  if (words.includes(word)) return whole;
-  return words.some((w) => w.startsWith(word)) ? start : 0;
+/** Shared trigrams over all distinct trigrams of the two words, 0 to 1, as pg_trgm's similarity(). */
+export function similarity(a: Set<string>, b: Set<string>): number {
+  let shared = 0;
+  for (const t of a) if (b.has(t)) shared++;
+  const all = a.size + b.size - shared;
+  return all === 0 ? 0 : shared / all;
+}
+
+/** pg_trgm's default pg_trgm.similarity_threshold: below it, two words are not "near". */
+export const SIMILARITY_THRESHOLD = 0.3;
+
+/** True when some word of the sorted list begins with `prefix` (a binary search). */
+export function hasWordStarting(sorted: readonly string[], prefix: string): boolean {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((sorted[mid] ?? '') < prefix) low = mid + 1;
+    else high = mid;
+  }
+  return sorted[low]?.startsWith(prefix) ?? false;
 }

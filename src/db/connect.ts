@@ -4,11 +4,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { BoundedMap } from '../bounded-map.js';
 import { LOCK_WAITS } from './conflicts.js';
-import { migrate } from './migrations.js';
+import { type Engine, migrate } from './migrations.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -28,6 +28,11 @@ const CLIENT_TIMEOUT_SLACK_MS = 1000;
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
+}
+
+/** Which engine an open database runs on: the few queries written per engine ask. */
+export function engineOf(db: Kysely<unknown> | Db): Engine {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
 export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Db> {
@@ -93,6 +98,10 @@ function postgres(connectionString: string, options: DatabaseOptions) {
     query_timeout: timeoutMs + CLIENT_TIMEOUT_SLACK_MS,
     // A peer that vanished without closing the socket is noticed instead of waited on forever.
     keepAlive: true,
+    // The shop's tables fit in memory, so a page read out of order costs about what one in
+    // order does. With the default (4) the planner reads all 100,000 products to find the
+    // 5,000 a search matched rather than follow the text index: 40 ms against 7 (measured).
+    options: '-c random_page_cost=1.1',
   });
   // An idle connection the server closed (restart, pg_terminate_backend) is reported here;
   // without a listener, EventEmitter throws and the process dies. The pool drops the client.

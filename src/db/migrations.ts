@@ -1,8 +1,10 @@
 // Schema migrations, run at start-up. Plain column types only (text, integer), so
-// the same migrations serve SQLite and PostgreSQL.
+// the same migrations serve SQLite and PostgreSQL; only the catalog's text search
+// (db/catalog-migration.ts) is written per engine.
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { catalogMigration } from './catalog-migration.js';
 
-const migrations: Record<string, Migration> = {
+const common: Record<string, Migration> = {
   '001_initial': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -85,9 +87,12 @@ const migrations: Record<string, Migration> = {
   },
 };
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
-
 export type Engine = 'sqlite' | 'postgres';
+
+/** From 003 on, a migration may differ per engine: each engine's own text search. */
+const providerFor = (engine: Engine): MigrationProvider => ({
+  getMigrations: async () => ({ ...common, '003_catalog': catalogMigration(engine) }),
+});
 
 /**
  * Brings the schema up to date; safe when several instances start at once. On
@@ -102,7 +107,7 @@ export type Engine = 'sqlite' | 'postgres';
 export async function migrate(db: Kysely<unknown>, engine: Engine, upTo?: string): Promise<void> {
   // `upTo` stops at that migration: tests build a database as an older version left it.
   const run = (on: Kysely<unknown>) => {
-    const migrator = new Migrator({ db: on, provider });
+    const migrator = new Migrator({ db: on, provider: providerFor(engine) });
     return upTo === undefined ? migrator.migrateToLatest() : migrator.migrateTo(upTo); // never throw: they report
   };
   const { error, results } =

@@ -2,6 +2,28 @@
 // here; the repositories translate to the domain's camelCase.
 export type Database = {
   stock: { product_id: string; quantity: number };
+  products: {
+    id: string;
+    slug: string;
+    name: string;
+    description: string;
+    price_cents: number;
+    category: string;
+    image: string;
+    /** The stock the catalog file gave; the live level is in `stock`. */
+    seed_stock: number;
+    /** The product's place in its file: the "featured" order. */
+    position: number;
+    /** 1 on sale, 0 withdrawn (left out of the last imported file). */
+    active: number;
+    /** The catalog_version that last changed this row: instances load what changed since their own. */
+    changed_in: number;
+    /** The product's number in SQLite's FTS5 index (its rowid there). */
+    search_id: number;
+  };
+  catalog_version: { id: number; version: number };
+  /** Every word of the active products, lower case and unaccented: what a misspelling is corrected to. */
+  catalog_words: { word: string };
   users: {
     id: string;
     username: string;

@@ -43,7 +43,8 @@ export function cartRoutes(services: Services) {
       res.json({ cart: cartJson(priced) });
       return;
     }
-    const model = cartPageModel(priced, await stock.levels(), config.cartLimits.maxPerLine);
+    const levels = await stock.levelsOf(priced.lines.map((l) => l.productId)); // the cart's products only
+    const model = cartPageModel(priced, levels, config.cartLimits.maxPerLine);
     renderPage(req, res, 'cart', { title: 'Your cart — Session Shop', cart: model, error });
   }
 

@@ -4,26 +4,47 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { SORTS } from '../session/data.js';
+import { catalogModel } from '../web/catalog-view.js';
 import { HttpError } from '../web/http-error.js';
 import { wantsJson } from '../web/negotiate.js';
 import { parseInput } from '../web/parse-input.js';
-import { capitalize, prefsChoices } from '../web/prefs-view.js';
 import { renderProductPage } from '../web/product-page.js';
 import { productView } from '../web/product-view.js';
 import { renderCachedPage } from '../web/render.js';
 
-const catalogQuery = z.object({
-  q: z.string().trim().max(100, 'must be at most 100 characters').optional(),
-  category: z.string().max(40).optional(),
-  sort: z.enum(SORTS).optional(),
-  page: z.coerce.number().int().min(1).max(10_000).optional(),
-});
+/** An empty field of the price form means "no bound", as if it were not sent. */
+const cents = (label: string) =>
+  z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce
+      .number(`must be a ${label} in cents, like 1500 for $15.00`)
+      .int(`must be a whole number of cents, like 1500 for $15.00`)
+      .min(0, 'must be 0 or more')
+      .max(100_000_000, 'must be at most 100000000 ($1,000,000)')
+      .optional(),
+  );
+
+const catalogQuery = z
+  .object({
+    q: z.string().trim().max(100, 'must be at most 100 characters').optional(),
+    category: z.string().max(40).optional(),
+    sort: z.enum(SORTS).optional(),
+    page: z.coerce.number().int().min(1).max(10_000).optional(),
+    minPriceCents: cents('lowest price'),
+    maxPriceCents: cents('highest price'),
+  })
+  .refine((v) => v.minPriceCents === undefined || v.maxPriceCents === undefined || v.minPriceCents <= v.maxPriceCents, {
+    path: ['maxPriceCents'],
+    message: 'must not be below minPriceCents',
+  });
+
+export type CatalogParams = z.infer<typeof catalogQuery>;
 
 export function catalogRoutes(services: Services) {
-  const { catalog, stock, pages } = services;
+  const { catalog, search, stock, pages } = services;
   return Router().get('/', listProducts).get('/products/:slug', showProduct);
 
-  // GET / — the catalog: ?q= text search, ?category=, ?sort=, ?page=
+  // GET / — the catalog: ?q= text search, ?category=, ?minPriceCents=, ?maxPriceCents=, ?sort=, ?page=
   async function listProducts(req: Request, res: Response) {
     const query = parseInput(catalogQuery, req.query);
     const category = query.category || undefined;
@@ -34,52 +55,31 @@ export function catalogRoutes(services: Services) {
     }
     const prefs = req.shopSession.prefs;
     const sort = query.sort ?? prefs.sort;
-    const { levels, version } = await stock.displayLevels();
-    const search = () =>
-      catalog.search({ q: query.q, category, sort, page: query.page ?? 1, pageSize: prefs.pageSize });
+    const { minPriceCents, maxPriceCents } = query;
+    const result = await search.search({
+      q: query.q,
+      category,
+      minPriceCents,
+      maxPriceCents,
+      sort,
+      page: query.page ?? 1,
+      pageSize: prefs.pageSize,
+    });
+    // Only this page's products: a sale elsewhere changes neither this read nor this page's cache key.
+    const levels = await stock.levelsOf(result.products.map((p) => p.id));
     if (wantsJson(req)) {
-      const result = search();
       const products = result.products.map((p) => productView(p, levels));
-      res.json({ products, total: result.total, page: result.page, pageCount: result.pageCount, sort, prefs });
+      const { total, page, pageCount, facets, searchedFor } = result;
+      res.json({ products, total, page, pageCount, facets, searchedFor, minPriceCents, maxPriceCents, sort, prefs });
       return;
     }
     // Everything that shapes this page but the shell: the URL (query), the display
-    // preferences, and the stock as shown (its version changes when a level does).
-    const key = `${req.originalUrl}|${sort}|${prefs.pageSize}|${prefs.view}|stock ${version}`;
-    await renderCachedPage(req, res, pages, { view: 'catalog', key, model: () => catalogModel(search(), levels) });
-
-    function catalogModel(result: ReturnType<typeof search>, shown: typeof levels) {
-      // Links keep the search and the URL's sort; choosing a category starts at page 1.
-      const href = (params: { category?: string; page?: number }) => {
-        const { category, page } = params;
-        const search = new URLSearchParams(compact({ q: query.q, category, sort: query.sort, page: page?.toString() }));
-        return search.size > 0 ? `/?${search}` : '/';
-      };
-      const link = (page: number) => href({ category, page });
-      return {
-        title: category ? `${capitalize(category)} — Session Shop` : 'Session Shop',
-        products: result.products.map((p) => productView(p, shown)),
-        total: result.total,
-        q: query.q ?? '',
-        allHref: href({}),
-        categories: catalog.categories.map((c) => ({
-          href: href({ category: c }),
-          label: capitalize(c),
-          selected: c === category,
-        })),
-        category,
-        choices: prefsChoices(prefs, sort),
-        listView: prefs.view === 'list',
-        pagination: {
-          page: result.page,
-          pageCount: result.pageCount,
-          prev: result.page > 1 ? link(result.page - 1) : undefined,
-          next: result.page < result.pageCount ? link(result.page + 1) : undefined,
-          show: result.pageCount > 1,
-        },
-        returnTo: req.originalUrl,
-      };
-    }
+    // preferences, the catalog as imported, and the stock of the products shown.
+    const shown = result.products.map((p) => levels.get(p.id) ?? 0).join(',');
+    const key = `${req.originalUrl}|${sort}|${prefs.pageSize}|${prefs.view}|catalog ${catalog.version}|stock ${shown}`;
+    const model = () =>
+      catalogModel({ req, query: { ...query, category }, result, levels, prefs, sort, categories: catalog.categories });
+    await renderCachedPage(req, res, pages, { view: 'catalog', key, model });
   }
 
   // GET /products/:slug — one product; remembered in "recently viewed"
@@ -89,8 +89,4 @@ export function catalogRoutes(services: Services) {
     req.shopSession.viewed(product.id);
     await renderProductPage(services, req, res, product);
   }
-}
-
-function compact(params: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])));
 }

@@ -25,7 +25,7 @@ const checkoutForm = contactSchema.extend({
 const LABELS = { ...CONTACT_LABELS, checkoutToken: 'Checkout form' };
 
 export function checkoutRoutes(services: Services) {
-  const { carts, orders, catalog, stock } = services;
+  const { carts, orders, catalog } = services;
   return Router().get('/checkout', showCheckout).post('/checkout', placeOrder);
 
   // GET /checkout — the cart priced now, the form, shipping and total
@@ -69,7 +69,6 @@ export function checkoutRoutes(services: Services) {
     let created: boolean;
     try {
       ({ order: placed, created } = await orders.place({ checkoutToken, userId, contact, lines }));
-      if (created) stock.invalidate(); // pages show the new levels at once
     } catch (err) {
       if (!(err instanceof OutOfStockError)) throw err;
       return refuseShortage(req, res, err);

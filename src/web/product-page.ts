@@ -24,9 +24,10 @@ export async function renderProductPage(
   product: Product,
   error?: string,
 ) {
-  const { levels, version } = await stock.displayLevels();
-  const view = productView(product, levels);
   const recentIds = req.shopSession.recentlyViewed.filter((id) => id !== product.id);
+  // The stock of the products on this page only, read now.
+  const levels = await stock.levelsOf([product.id, ...recentIds]);
+  const view = productView(product, levels);
   const recent = () =>
     recentIds
       .map((id) => catalog.findById(id))
@@ -48,9 +49,10 @@ export async function renderProductPage(
   });
   // A refusal's message is for this shopper only: that page is rendered as usual.
   if (error !== undefined) return renderPage(req, res, 'product', model());
-  // Everything that shapes the page but the shell: the product, the recently viewed
-  // list, the stock as shown, and what the shopper's cart leaves room for.
+  // Everything that shapes the page but the shell: the product as imported, the recently
+  // viewed list, the stock of the products shown, and what the shopper's cart leaves room for.
   const fit = `${choices.inCart}/${choices.room}`;
-  const key = `${product.id}|recent ${recentIds.join(',')}|stock ${version}|fit ${fit}`;
+  const shown = [product.id, ...recentIds].map((id) => levels.get(id) ?? 0).join(',');
+  const key = `${product.id}|catalog ${catalog.version}|recent ${recentIds.join(',')}|stock ${shown}|fit ${fit}`;
   await renderCachedPage(req, res, pages, { view: 'product', key, model });
 }

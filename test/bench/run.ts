@@ -4,11 +4,13 @@
 // starts every server in a child process on 127.0.0.1, runs the scenarios
 // interleaved with autocannon (throughput.ts), measures memory per session
 // (memory.ts), then judges the performance targets (goals.ts): one PASS/FAIL line
-// each. `--quick` (options.ts) runs the same, shorter. Exits non-zero when a target
+// each. Last, the catalog at 28 / 1,000 / 100,000 products (catalog-scale.ts). `--quick` (options.ts) runs the same, shorter. Exits non-zero when a target
 // fails, a server does not start or a scenario sees errors, non-2xx answers or no
 // answers at all.
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { type Build, buildAll } from './build.js';
+import { runCatalogScale } from './catalog-scale.js';
 import { judge } from './goals.js';
 import { type MemoryResult, measureMemory } from './memory.js';
 import { type BenchOptions, benchOptions } from './options.js';
@@ -64,10 +66,14 @@ async function main(): Promise<number> {
     const redisText = redis.url === undefined ? `none (${redis.skip})` : `${redis.kind} redis-server at ${redis.url}`;
     printReport({ rows, memory, verdicts, options, redis: redisText, loadAtStart });
 
+    // The catalog at 28, 1,000 and 100,000 products (catalog-scale.ts): its own servers, after the others stopped.
+    const importer = join(build.dir, 'dist', 'import-catalog.js');
+    const catalogPass = await runCatalogScale({ store: build.storeScript, importer, nodeArgs: [] }, progress);
+
     const problems = countProblems(rows, memory);
-    const failed = verdicts.filter((v) => !v.pass).length;
+    const failed = verdicts.filter((v) => !v.pass).length + (catalogPass ? 0 : 1);
     if (problems > 0) console.error(`\n${problems} errors, non-2xx answers or empty runs: failing the bench.`);
-    if (failed > 0) console.error(`${problems > 0 ? '' : '\n'}${failed} of ${verdicts.length} targets failed.`);
+    if (failed > 0) console.error(`${problems > 0 ? '' : '\n'}${failed} of ${verdicts.length + 1} targets failed.`);
     progress(`Done${options.quick ? ' (quick run)' : ''}.`);
     return problems > 0 || failed > 0 ? 1 : 0;
   } finally {

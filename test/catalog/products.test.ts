@@ -42,28 +42,29 @@ describe('parseProducts', () => {
   });
 });
 
-describe('Catalog.search', () => {
-  const catalog = new Catalog(
-    ['b', 'a', 'c'].map((n, i) => ({
-      ...good,
-      id: `p-${n}`,
-      slug: n,
-      name: n.toUpperCase(),
-      priceCents: (i + 1) * 100,
-    })),
-  );
+describe('Catalog', () => {
+  const product = (id: string, name = id.toUpperCase()) => ({ ...good, id, slug: id, name });
 
-  it('shows the last page when asked for a page past the end', () => {
-    const page = catalog.search({ sort: 'name', page: 9, pageSize: 2 });
-    expect(page.page).toBe(2);
-    expect(page.products.map((p) => p.name)).toEqual(['C']);
+  it('keeps the file order, and forgets a withdrawn product by ID and by slug', () => {
+    const catalog = new Catalog([product('b'), product('a'), product('c')]);
+    expect(catalog.products.map((p) => p.id)).toEqual(['b', 'a', 'c']);
+    catalog.apply([{ product: product('a'), position: 1, active: false }], 2);
+    expect(catalog.findById('a')).toBeUndefined();
+    expect(catalog.findBySlug('a')).toBeUndefined();
+    expect(catalog.products.map((p) => p.id)).toEqual(['b', 'c']);
+    expect(catalog.version).toBe(2);
   });
 
-  it('keeps the file order for "featured"', () => {
-    expect(catalog.search({ sort: 'featured', page: 1, pageSize: 10 }).products.map((p) => p.id)).toEqual([
-      'p-b',
-      'p-a',
-      'p-c',
-    ]);
+  it('moves a slug that another product took in the same change', () => {
+    const catalog = new Catalog([product('a'), product('b')]);
+    catalog.apply(
+      [
+        { product: { ...product('b'), slug: 'a' }, position: 1, active: true },
+        { product: { ...product('a'), slug: 'z' }, position: 0, active: true },
+      ],
+      2,
+    );
+    expect(catalog.findBySlug('a')?.id).toBe('b');
+    expect(catalog.findBySlug('z')?.id).toBe('a');
   });
 });

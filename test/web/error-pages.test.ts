@@ -93,7 +93,7 @@ describe('error pages for a shopper with a session', () => {
 
   it('shows the frame and a plain message on a 500, never the error itself', async () => {
     const { agent } = await member(shop);
-    shop.services.stock.levels = async () => {
+    shop.services.stock.levelsOf = async () => {
       throw new Error('boom: stock table on fire');
     };
     const res = await agent.get('/cart').expect(500);

@@ -2,7 +2,6 @@
 // shopper: each must still see exactly their own page, and a stock change at once.
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DISPLAY_MAX_AGE_MS } from '../../src/catalog/stock.js';
 import { csrfFrom, decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
 
 let shop: Shop;
@@ -110,20 +109,5 @@ describe('GET /products/:slug through the page cache', () => {
       for (const page of [seenBefore, firstVisit]) expect(new Set(formTokens(page))).toEqual(new Set([csrfFrom(page)]));
       expect(csrfFrom(seenBefore)).not.toBe(csrfFrom(firstVisit));
     }
-  });
-});
-
-describe('StockRepository.displayLevels', () => {
-  it('keeps its version while nothing changes and moves it once a read finds a change', async () => {
-    const stock = shop.services.stock;
-    const first = await stock.displayLevels(0);
-    expect((await stock.displayLevels(DISPLAY_MAX_AGE_MS + 1)).version).toBe(first.version);
-    // A change made elsewhere (another instance): seen once the copy is old enough.
-    await shop.db.updateTable('stock').set({ quantity: 7 }).where('product_id', '=', 'p-004').execute();
-    const young = await stock.displayLevels(DISPLAY_MAX_AGE_MS + 2);
-    expect(young.levels.get('p-004')).toBe(3);
-    const old = await stock.displayLevels(3 * DISPLAY_MAX_AGE_MS + 2);
-    expect(old.levels.get('p-004')).toBe(7);
-    expect(old.version).toBe(first.version + 1);
   });
 });

@@ -20,6 +20,7 @@ function breakStock(shop: Shop, thrown: unknown): void {
     throw thrown;
   };
   shop.services.stock.levels = fail;
+  shop.services.stock.levelsOf = fail;
   shop.services.stock.levelOf = fail;
 }
 
@@ -60,10 +61,10 @@ describe('a 500', () => {
     const { shop } = await loggedShop();
     const { agent } = await visitor(shop);
     await agent.post('/cart/items').set(json).send({ productId: 'p-001', quantity: 2 }).expect(200);
-    const { levels, levelOf } = shop.services.stock;
+    const { levels, levelsOf, levelOf } = shop.services.stock;
     breakStock(shop, new Error('boom'));
     await agent.post('/cart/items').set(json).send({ productId: 'p-002' }).expect(500);
-    Object.assign(shop.services.stock, { levels, levelOf });
+    Object.assign(shop.services.stock, { levels, levelsOf, levelOf });
     const cart = await cartOf(agent);
     expect(cart.lines.map((l: { productId: string; quantity: number }) => [l.productId, l.quantity])).toEqual([
       ['p-001', 2],
