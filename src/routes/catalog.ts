@@ -40,12 +40,43 @@ const catalogQuery = z
 
 export type CatalogParams = z.infer<typeof catalogQuery>;
 
+/** The price form's boxes: dollars, as a shopper types them ("15", "15.50"); empty is no bound. */
+const dollars = (label: string) =>
+  z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,7}(\.\d{1,2})?$/, `must be a ${label} in dollars, like 15 or 15.50`)
+      .optional(),
+  );
+const priceForm = z.object({ minPrice: dollars('lowest price'), maxPrice: dollars('highest price') });
+
+/**
+ * The URL the price form's answer stands for: its dollars as the catalog's own
+ * minPriceCents/maxPriceCents, so every link and the page cache know one URL per view.
+ */
+function priceFormTarget(req: Request): string | undefined {
+  if (req.query.minPrice === undefined && req.query.maxPrice === undefined) return undefined;
+  const { minPrice, maxPrice } = parseInput(priceForm, req.query);
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(req.query)) {
+    if (typeof value === 'string' && value !== '' && !/^(min|max)Price(Cents)?$/.test(name)) params.set(name, value);
+  }
+  if (minPrice !== undefined) params.set('minPriceCents', String(Math.round(Number(minPrice) * 100)));
+  if (maxPrice !== undefined) params.set('maxPriceCents', String(Math.round(Number(maxPrice) * 100)));
+  const search = params.toString();
+  return search ? `/?${search}` : '/';
+}
+
 export function catalogRoutes(services: Services) {
   const { catalog, search, stock, pages } = services;
   return Router().get('/', listProducts).get('/products/:slug', showProduct);
 
   // GET / — the catalog: ?q= text search, ?category=, ?minPriceCents=, ?maxPriceCents=, ?sort=, ?page=
   async function listProducts(req: Request, res: Response) {
+    const target = priceFormTarget(req);
+    if (target !== undefined) return res.redirect(303, target);
     const query = parseInput(catalogQuery, req.query);
     const category = query.category || undefined;
     if (category !== undefined && !catalog.categories.includes(category)) {

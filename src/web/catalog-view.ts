@@ -60,8 +60,8 @@ export function catalogModel({ req, query, result, levels, prefs, sort, categori
     })),
     category,
     price: {
-      min: query.minPriceCents?.toString() ?? '',
-      max: query.maxPriceCents?.toString() ?? '',
+      min: dollarsOf(query.minPriceCents),
+      max: dollarsOf(query.maxPriceCents),
       // The form sends these along, so filtering by price keeps the rest of the view.
       keep: Object.entries(compact({ q: query.q, category, sort: query.sort })).map(([name, value]) => ({
         name,
@@ -83,4 +83,10 @@ export function catalogModel({ req, query, result, levels, prefs, sort, categori
 
 function compact(params: Record<string, string | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])));
+}
+
+/** Cents as the price form's box shows them: 1500 → "15", 1550 → "15.50"; none → empty. */
+function dollarsOf(cents: number | undefined): string {
+  if (cents === undefined) return '';
+  return cents % 100 === 0 ? String(cents / 100) : (cents / 100).toFixed(2);
 }

@@ -40,9 +40,18 @@ for (const engine of ENGINES)
         expect([res.body.minPriceCents, res.body.maxPriceCents]).toEqual([1000, 2000]);
         const page = decode((await request(shop.app).get('/?q=tea&minPriceCents=1000').expect(200)).text);
         expect(page).toContain('href="/?q=tea&category=coffee&minPriceCents=1000"');
-        expect(page).toContain('name="minPriceCents" value="1000"');
+        expect(page).toContain('name="minPrice" value="10"'); // the form speaks dollars
         // An empty box of the price form is no bound at all.
         await request(shop.app).get('/?minPriceCents=&maxPriceCents=').expect(200);
+      });
+
+      it('takes the price form in dollars and answers with the catalog’s own URL in cents', async () => {
+        const res = await request(shop.app).get('/?q=tea&minPrice=10&maxPrice=20.5&sort=price-desc').expect(303);
+        expect(res.headers.location).toBe('/?q=tea&sort=price-desc&minPriceCents=1000&maxPriceCents=2050');
+        const unbounded = await request(shop.app).get('/?category=tea&minPrice=&maxPrice=').expect(303);
+        expect(unbounded.headers.location).toBe('/?category=tea');
+        const refused = await request(shop.app).get('/?minPrice=ten').set(json).expect(422);
+        expect(refused.body.error).toContain('minPrice: must be a lowest price in dollars, like 15 or 15.50');
       });
 
       it('refuses a price range it cannot use with 422 naming the field', async () => {
