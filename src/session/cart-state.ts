@@ -25,8 +25,9 @@ export class CartState {
     return priceCart(cart, (id) => this.catalog.findById(id));
   }
 
-  async availability(): Promise<Availability> {
-    return availabilityFrom(this.catalog, await this.stock.levels());
+  /** Whether these products exist and how many are left, read now: only theirs, whatever the catalog's size. */
+  async availability(productIds: readonly string[]): Promise<Availability> {
+    return availabilityFrom(this.catalog, await this.stock.levelsOf(productIds));
   }
 
   /**

@@ -36,7 +36,8 @@ export async function signIn(req: Request, user: User, deps: Deps): Promise<Merg
   const ownCart = guest.cartOwner !== undefined && isCartOwner(guest.cartOwner, user.id, secrets);
   const saved = ownCart ? guest.cart : await savedCarts.load(user.id);
   const fromGuest = ownCart ? emptyCart() : guest.cart;
-  const { cart, report } = mergeCarts(saved, fromGuest, carts.limits, await carts.availability());
+  const inEither = [...new Set([...saved.lines, ...fromGuest.lines].map((l) => l.productId))];
+  const { cart, report } = mergeCarts(saved, fromGuest, carts.limits, await carts.availability(inEither));
 
   regenerateSession(req); // session fixation: a pre-login ID must not become a logged-in one
   const session = req.shopSession;
