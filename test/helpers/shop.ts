@@ -6,6 +6,7 @@ import type { RedisClientType } from 'redis';
 import request from 'supertest';
 import { seedDemoAccounts } from '../../src/accounts/demo.js';
 import { createApp } from '../../src/app.js';
+import type { Cart } from '../../src/cart/types.js';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { loadProducts, type Product } from '../../src/catalog/products.js';
 import { loadConfig } from '../../src/config.js';
@@ -116,3 +117,12 @@ export const EMPTY_CART = {
   shipping: 'Free',
   total: '$0.00',
 };
+
+/** A cart from [productId, quantity] pairs, as the saved-cart repository takes it. */
+export const cartWith = (...pairs: [string, number][]): Cart => ({
+  lines: pairs.map(([productId, quantity]) => ({ productId, quantity })),
+});
+
+/** A cart's lines as { productId: quantity }, for comparing carts whatever their order. */
+export const quantities = (cart: { lines: { productId: string; quantity: number }[] }) =>
+  Object.fromEntries(cart.lines.map((l) => [l.productId, l.quantity]));

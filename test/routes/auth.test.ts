@@ -1,16 +1,17 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Cart } from '../../src/cart/types.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { FakeClock } from '../helpers/clock.js';
 import {
   cartOf,
+  cartWith,
   csrfFrom,
   decode,
   EMPTY_CART,
   json,
   makeShop,
   postForm,
+  quantities,
   type Shop,
   sessionCookie,
   visitor,
@@ -22,9 +23,6 @@ beforeEach(async () => {
 });
 
 const RAVI = { username: 'ravi', password: 'ravi-demo-pass' };
-const lines = (...pairs: [string, number][]): Cart => ({
-  lines: pairs.map(([productId, quantity]) => ({ productId, quantity })),
-});
 
 async function userId(s: Shop, username: string): Promise<string> {
   const user = await s.services.users.find(username);
@@ -35,9 +33,6 @@ async function userId(s: Shop, username: string): Promise<string> {
 async function add(agent: request.Agent, productId: string, quantity: number) {
   await agent.post('/cart/items').set(json).send({ productId, quantity }).expect(200);
 }
-
-const quantities = (cart: { lines: { productId: string; quantity: number }[] }) =>
-  Object.fromEntries(cart.lines.map((l) => [l.productId, l.quantity]));
 
 /** The session cookie this agent holds now (every response renews it). */
 async function currentCookie(agent: request.Agent): Promise<string> {
@@ -57,7 +52,7 @@ async function csrfOf(agent: request.Agent): Promise<string> {
 
 describe('POST /login (JSON)', () => {
   it('merges the guest cart into the saved one and reports every change', async () => {
-    await shop.services.savedCarts.save(await userId(shop, 'ravi'), lines(['p-001', 2], ['p-004', 2]));
+    await shop.services.savedCarts.save(await userId(shop, 'ravi'), cartWith(['p-001', 2], ['p-004', 2]));
     const { agent } = await visitor(shop);
     await add(agent, 'p-001', 3);
     await add(agent, 'p-004', 2);
@@ -82,7 +77,7 @@ describe('POST /login (JSON)', () => {
 
   it('caps a summed line at CART_MAX_PER_LINE and reports it as line-limit', async () => {
     const capped = await makeShop({ env: { CART_MAX_PER_LINE: '5' } });
-    await capped.services.savedCarts.save(await userId(capped, 'ravi'), lines(['p-001', 4]));
+    await capped.services.savedCarts.save(await userId(capped, 'ravi'), cartWith(['p-001', 4]));
     const { agent } = await visitor(capped);
     await add(agent, 'p-001', 3);
     const res = await agent.post('/login').set(json).send(RAVI).expect(200);
@@ -107,7 +102,7 @@ describe('POST /login (JSON)', () => {
   });
 
   it('never doubles quantities when the same guest session logs in twice at once', async () => {
-    await shop.services.savedCarts.save(await userId(shop, 'ravi'), lines(['p-001', 2]));
+    await shop.services.savedCarts.save(await userId(shop, 'ravi'), cartWith(['p-001', 2]));
     const { agent } = await visitor(shop);
     await add(agent, 'p-001', 3);
     await add(agent, 'p-002', 1);
@@ -185,7 +180,7 @@ describe('POST /login (JSON)', () => {
 
 describe('POST /login (form)', () => {
   it('redirects (303) to /account and shows the greeting and the merge report once', async () => {
-    await shop.services.savedCarts.save(await userId(shop, 'ravi'), lines(['p-004', 2]));
+    await shop.services.savedCarts.save(await userId(shop, 'ravi'), cartWith(['p-004', 2]));
     const { agent, csrf } = await visitor(shop);
     await add(agent, 'p-001', 3);
     await add(agent, 'p-004', 2);
@@ -417,7 +412,7 @@ describe('the saved cart', () => {
 
   it('is left alone by a guest’s changes', async () => {
     const id = await userId(shop, 'ravi');
-    await shop.services.savedCarts.save(id, lines(['p-001', 1]));
+    await shop.services.savedCarts.save(id, cartWith(['p-001', 1]));
     const { agent } = await visitor(shop);
     await add(agent, 'p-002', 3);
     expect(quantities(await shop.services.savedCarts.load(id))).toEqual({ 'p-001': 1 });
@@ -466,7 +461,7 @@ describe('auth expiry', () => {
 
   /** Logs in with a cart; the login answer's cookie is the logged-in session. */
   async function loggedInWithCart(s: Shop) {
-    await s.services.savedCarts.save(await userId(s, 'ravi'), lines(['p-002', 1]));
+    await s.services.savedCarts.save(await userId(s, 'ravi'), cartWith(['p-002', 1]));
     const { agent } = await visitor(s);
     await add(agent, 'p-001', 2);
     const login = await agent.post('/login').set(json).send(RAVI).expect(200);

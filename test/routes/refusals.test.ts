@@ -3,9 +3,8 @@
 import type { Store } from 'express-session';
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Cart } from '../../src/cart/types.js';
 import { UnavailableError } from '../../src/unavailable.js';
-import { cartOf, json, makeShop, type Shop, sessionCookie } from '../helpers/shop.js';
+import { cartOf, cartWith, json, makeShop, quantities, type Shop, sessionCookie } from '../helpers/shop.js';
 
 let shop: Shop;
 beforeEach(async () => {
@@ -13,11 +12,6 @@ beforeEach(async () => {
 });
 
 const RAVI = { username: 'ravi', password: 'ravi-demo-pass' };
-const lines = (...pairs: [string, number][]): Cart => ({
-  lines: pairs.map(([productId, quantity]) => ({ productId, quantity })),
-});
-const quantities = (cart: { lines: { productId: string; quantity: number }[] }) =>
-  Object.fromEntries(cart.lines.map((l) => [l.productId, l.quantity]));
 
 async function raviId(): Promise<string> {
   const user = await shop.services.users.find('ravi');
@@ -55,7 +49,7 @@ function failNext<T extends object, K extends keyof T>(target: T, method: K): vo
 
 describe('POST /login, refused', () => {
   it('leaves the shopper a guest with the guest cart when the saved cart cannot be read, and the retry merges it', async () => {
-    await shop.services.savedCarts.save(await raviId(), lines(['p-004', 1]));
+    await shop.services.savedCarts.save(await raviId(), cartWith(['p-004', 1]));
     const agent = await guestWithCart();
     failNext(shop.services.savedCarts, 'load');
 
@@ -68,7 +62,7 @@ describe('POST /login, refused', () => {
   });
 
   it('leaves the guest cart, the saved cart and the preferences as they were when the session write fails', async () => {
-    await shop.services.savedCarts.save(await raviId(), lines(['p-004', 1]));
+    await shop.services.savedCarts.save(await raviId(), cartWith(['p-004', 1]));
     const agent = await guestWithCart();
     await agent.post('/preferences').set(json).send({ theme: 'dark' }).expect(200);
     refuseNextSessionWrite(shop.services.sessionStore);

@@ -6,7 +6,7 @@ import type request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { sessionIdFromCookie } from '../../src/session/session-id.js';
 import { FakeClock } from '../helpers/clock.js';
-import { cartOf, json, makeShop, type Shop, sessionCookie, TEST_SECRET, visitor } from '../helpers/shop.js';
+import { cartOf, json, makeShop, quantities, type Shop, sessionCookie, TEST_SECRET, visitor } from '../helpers/shop.js';
 
 const RAVI = { username: 'ravi', password: 'ravi-demo-pass' };
 const ALICE = { username: 'alice', password: 'alice-demo-pass' };
@@ -16,9 +16,6 @@ async function userId(s: Shop, username: string): Promise<string> {
   if (!user) throw new Error(`no user ${username}`);
   return user.id;
 }
-
-const quantities = (cart: { lines: { productId: string; quantity: number }[] }) =>
-  Object.fromEntries(cart.lines.map((l) => [l.productId, l.quantity]));
 
 /** A shop whose clock the test moves: a timeout passes without waiting for it. */
 async function quickShop(env: Record<string, string>) {
