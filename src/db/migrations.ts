@@ -91,8 +91,17 @@ export type Engine = 'sqlite' | 'postgres';
 
 /** From 003 on, a migration may differ per engine: each engine's own text search. */
 const providerFor = (engine: Engine): MigrationProvider => ({
-  getMigrations: async () => ({ ...common, '003_catalog': catalogMigration(engine) }),
+  getMigrations: async () => ({ ...common, '003_catalog': catalogMigration(engine), ...afterCatalog }),
 });
+
+const afterCatalog: Record<string, Migration> = {
+  // A member's order history, a page at a time in the order it is shown (orders/order-reads.ts).
+  '004_orders_by_user': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('orders_user_recent').on('orders').columns(['user_id', 'created_at', 'id']).execute();
+    },
+  },
+};
 
 /**
  * Brings the schema up to date; safe when several instances start at once. On

@@ -40,6 +40,8 @@ export class OutOfStockError extends Error {
   }
 }
 
+export type OrderPage = { orders: Order[]; total: number; page: number; pageCount: number };
+
 export class OrderRepository {
   /** `now` is the clock orders are stamped with; tests pass their own to place orders in one instant. */
   constructor(
@@ -134,9 +136,16 @@ export class OrderRepository {
     return row ? this.find(row.id) : undefined;
   }
 
-  /** Newest first, with their lines: two queries however many orders there are. */
-  listForUser(userId: string): Promise<Order[]> {
-    return ordersOfUser(this.db, userId);
+  /**
+   * One page of a member's orders, newest first, with their lines: three queries however
+   * many orders there are. A page past the end shows the last page rather than nothing.
+   */
+  async pageForUser(userId: string, page: number, pageSize: number): Promise<OrderPage> {
+    const total = await countOrdersOfUser(this.db, userId);
+    const pageCount = Math.max(1, Math.ceil(total / pageSize));
+    const shown = Math.min(page, pageCount);
+    const orders = await ordersOfUser(this.db, userId, { limit: pageSize, offset: (shown - 1) * pageSize });
+    return { orders, total, page: shown, pageCount };
   }
 
   countForUser(userId: string): Promise<number> {

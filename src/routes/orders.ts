@@ -1,28 +1,45 @@
 // Order pages: a member's history, and one order for whoever may see it. The
 // checkout routes place the orders these pages show.
 import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
 import { idFromNumber } from '../orders/order-number.js';
 import type { Services } from '../services.js';
 import { currentUser, requireUser } from '../web/auth.js';
 import { HttpError } from '../web/http-error.js';
 import { wantsJson } from '../web/negotiate.js';
 import { canSeeOrder, orderJson, orderPageModel } from '../web/order-view.js';
+import { parseInput } from '../web/parse-input.js';
 import { renderPage } from '../web/render.js';
+
+/** Orders on one page of the history: a long history is read a page at a time. */
+export const ORDERS_PER_PAGE = 20;
+
+const historyQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).optional() });
 
 export function orderRoutes({ orders }: Services) {
   return Router().get('/orders', requireUser, listOrders).get('/orders/:id', showOrder);
 
-  // GET /orders — the logged-in shopper's order history
+  // GET /orders — the logged-in shopper's order history, ORDERS_PER_PAGE at a time (?page=)
   async function listOrders(req: Request, res: Response) {
-    const list = await orders.listForUser(currentUser(req).id);
+    const { page = 1 } = parseInput(historyQuery, req.query);
+    const history = await orders.pageForUser(currentUser(req).id, page, ORDERS_PER_PAGE);
     if (wantsJson(req)) {
-      res.json({ orders: list.map(orderJson) });
+      const { total, pageCount } = history;
+      res.json({ orders: history.orders.map(orderJson), total, page: history.page, pageCount });
       return;
     }
+    const link = (n: number) => `/orders?page=${n}`;
     renderPage(req, res, 'orders', {
       title: 'Your orders — Session Shop',
-      orders: list.map(orderPageModel),
-      empty: list.length === 0,
+      orders: history.orders.map(orderPageModel),
+      empty: history.total === 0,
+      pagination: {
+        page: history.page,
+        pageCount: history.pageCount,
+        prev: history.page > 1 ? link(history.page - 1) : undefined,
+        next: history.page < history.pageCount ? link(history.page + 1) : undefined,
+        show: history.pageCount > 1,
+      },
     });
   }
 

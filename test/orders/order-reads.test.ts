@@ -53,24 +53,40 @@ const order = (checkoutToken: string, userId: string | null = 'u-1', quantity = 
   lines: [{ productId: 'a', name: 'Product a', unitPriceCents: 1000, quantity }],
 });
 
-describe('OrderRepository.listForUser', () => {
+const idsOn = async (orders: OrderRepository, page: number, pageSize = 10) =>
+  (await orders.pageForUser('u-1', page, pageSize)).orders.map((o) => o.id);
+
+describe('OrderRepository.pageForUser', () => {
   it('orders those placed in the same instant by id, newest id first, on every read', async () => {
     const orders = new OrderRepository(db, () => NOON);
     const ids: string[] = [];
     for (const token of ['t-1', 't-2', 't-3', 't-4']) ids.push((await orders.place(order(token))).order.id);
     const expected = [...ids].sort().reverse();
-    expect((await orders.listForUser('u-1')).map((o) => o.id)).toEqual(expected);
-    expect((await orders.listForUser('u-1')).map((o) => o.id)).toEqual(expected);
+    expect(await idsOn(orders, 1)).toEqual(expected);
+    expect(await idsOn(orders, 1)).toEqual(expected);
   });
 
-  it('reads any number of orders with their lines in two queries', async () => {
+  it('reads a page of orders with their lines, and the count, in three queries', async () => {
     const orders = new OrderRepository(db);
     for (const token of ['t-1', 't-2', 't-3', 't-4', 't-5']) await orders.place(order(token, 'u-1', 2));
     const { counter, plugin } = queryCounter();
-    const list = await new OrderRepository(db.withPlugin(plugin)).listForUser('u-1');
-    expect(list).toHaveLength(5);
-    expect(list.every((o) => o.lines.length === 1 && o.lines[0]?.quantity === 2)).toBe(true);
-    expect(counter.queries).toBe(2);
+    const page = await new OrderRepository(db.withPlugin(plugin)).pageForUser('u-1', 1, 10);
+    expect(page.orders).toHaveLength(5);
+    expect(page.orders.every((o) => o.lines.length === 1 && o.lines[0]?.quantity === 2)).toBe(true);
+    expect(counter.queries).toBe(3);
+  });
+
+  it('splits a long history into pages that together hold every order once, and shows the last for a page past it', async () => {
+    let minute = 0;
+    const orders = new OrderRepository(db, () => new Date(NOON.getTime() + 60_000 * minute++));
+    const ids: string[] = [];
+    for (let i = 0; i < 23; i++) ids.push((await orders.place(order(`t-${i}`))).order.id);
+    const pages = [await idsOn(orders, 1), await idsOn(orders, 2), await idsOn(orders, 3)];
+    expect(pages.map((p) => p.length)).toEqual([10, 10, 3]);
+    expect(pages.flat()).toEqual([...ids].reverse());
+    const past = await orders.pageForUser('u-1', 9, 10);
+    expect([past.page, past.pageCount, past.total]).toEqual([3, 3, 23]);
+    expect(past.orders.map((o) => o.id)).toEqual(pages[2]);
   });
 });
 

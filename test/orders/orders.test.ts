@@ -211,7 +211,7 @@ describe('OrderRepository.findByToken', () => {
   });
 });
 
-describe('OrderRepository.listForUser', () => {
+describe('OrderRepository.pageForUser', () => {
   it("lists only the member's orders, newest first", async () => {
     await addUser('u-1');
     await addUser('u-2');
@@ -224,8 +224,8 @@ describe('OrderRepository.listForUser', () => {
     }
     await orders.place(order('t-other', [line('a', 1)], 'u-2'));
     await orders.place(order('t-guest', [line('a', 1)]));
-    const list = await orders.listForUser('u-1');
+    const list = (await orders.pageForUser('u-1', 1, 20)).orders;
     expect(list.map((o) => o.id)).toEqual(placed.map((o) => o.id).reverse());
-    expect(await orders.listForUser('u-3')).toEqual([]);
+    expect(await orders.pageForUser('u-3', 1, 20)).toEqual({ orders: [], total: 0, page: 1, pageCount: 1 });
   });
 });

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ORDERS_PER_PAGE } from '../../src/routes/orders.js';
 import { cartOf, contact, decode, EMPTY_CART, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
 
 let shop: Shop;
@@ -319,6 +320,35 @@ describe('POST /checkout (member)', () => {
     expect(page.text).toContain(`href="/orders/${id}"`);
     expect(textOf(page.text)).toContain(`Order SS-${id}`);
     expect(textOf(page.text)).toContain('$48.45');
+  });
+});
+
+describe('GET /orders: a long history', () => {
+  it('shows it a page at a time, newest first, with links from page to page', async () => {
+    const { agent } = await visitor(shop);
+    await login(agent, 'ravi', 'ravi-demo-pass');
+    const ravi = await shop.services.users.find('ravi');
+    const ids: string[] = [];
+    for (let i = 0; i < ORDERS_PER_PAGE + 5; i++) {
+      const placed = await shop.services.orders.place({
+        checkoutToken: `history-${i}`,
+        userId: ravi?.id ?? null,
+        contact,
+        lines: [{ productId: 'p-002', name: 'Colombia Huila Beans 250 g', unitPriceCents: 1290, quantity: 1 }],
+      });
+      ids.push(placed.order.id);
+    }
+    const first = await agent.get('/orders').set(json).expect(200);
+    expect([first.body.total, first.body.page, first.body.pageCount]).toEqual([ORDERS_PER_PAGE + 5, 1, 2]);
+    expect(first.body.orders).toHaveLength(ORDERS_PER_PAGE);
+    const second = await agent.get('/orders?page=2').set(json).expect(200);
+    const shown = [...first.body.orders, ...second.body.orders].map((o: { id: string }) => o.id);
+    expect(new Set(shown)).toEqual(new Set(ids));
+    const page = decode((await agent.get('/orders').expect(200)).text);
+    expect(page).toContain('href="/orders?page=2" rel="next"');
+    expect(page).toContain('Page 1 of 2');
+    const refused = await agent.get('/orders?page=0').set(json).expect(422);
+    expect(refused.body.error).toMatch(/^page: /);
   });
 });
 
