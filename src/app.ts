@@ -104,7 +104,7 @@ export function createApp(services: Services, logger: Logger): Express {
     }),
   );
   app.use(sessionMiddleware(config, services.sessionStore));
-  app.use(saveBeforeAnswering((err, req, res) => handleErrors(err, req, res, () => {})));
+  app.use(saveBeforeAnswering((err, req, res) => handleErrors(err, req, res, () => {}), cookie));
   app.use(newSessions.afterSession);
   app.use(attachShopSession(sessionPolicy(config), authPolicy(config), services.now));
   // Pages differ per session: no shared cache may keep one shopper's page for another.

@@ -73,6 +73,19 @@ export class UserRepository {
     return rows.find((row) => row.username === exact) ?? rows[0];
   }
 
+  /**
+   * Undoes a savePrefs(userId, written): back to `previous`, unless the row no longer
+   * holds `written` (another browser of the member's saved preferences since).
+   */
+  async putBackPrefs(userId: string, written: Partial<Prefs>, previous: Partial<Prefs>): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ prefs: JSON.stringify(previous) })
+      .where('id', '=', userId)
+      .where('prefs', '=', JSON.stringify(written))
+      .execute();
+  }
+
   async savePrefs(userId: string, prefs: Partial<Prefs>): Promise<void> {
     await this.db
       .updateTable('users')

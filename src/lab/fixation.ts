@@ -36,18 +36,21 @@ function sandboxApp() {
     timelineLength: 1,
     saveUninitialized: false,
   };
+  const secret = randomBytes(32).toString('hex');
   app.use(
     session({
       store: new session.MemoryStore(),
       name: COOKIE,
-      secret: randomBytes(32).toString('hex'),
+      secret,
       resave: false,
       saveUninitialized: false,
       cookie: { httpOnly: true, sameSite: 'lax' },
     }),
   );
   // The shop's own commit: a regenerated session replaces the old one once it is stored.
-  app.use(saveBeforeAnswering((_err, _req, res) => res.status(503).json({ error: 'not stored' })));
+  const refuse = (_err: unknown, _req: Request, res: express.Response) =>
+    void res.status(503).json({ error: 'not stored' });
+  app.use(saveBeforeAnswering(refuse, { cookieName: COOKIE, secrets: [secret] }));
   app.use((req, _res, next) => {
     req.shopSession = new ShopSession(req, policy);
     next();

@@ -21,9 +21,15 @@ export function preferenceRoutes({ users }: Services) {
     // A JSON call names just what it sets; the no-JS form posts every drop-down.
     const changes = req.is('application/json') ? given(body) : changedPrefs(body, session.prefs);
     if (Object.keys(changes).length > 0) {
+      const before = session.chosenPrefs;
       session.setPrefs(changes);
       const user = session.user;
-      if (user) await users.savePrefs(user.id, session.chosenPrefs);
+      if (user) {
+        const saved = session.chosenPrefs;
+        await users.savePrefs(user.id, saved);
+        // Taken back if the session write fails (session/take-back.ts): a refused change stays out of the account.
+        session.undoIfRefused(() => users.putBackPrefs(user.id, saved, before));
+      }
     }
     if (wantsJson(req)) {
       res.json({ prefs: session.prefs });

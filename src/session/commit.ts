@@ -8,8 +8,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import { fenceWith } from './fenced-store.js';
 import { markCommitted, noteStoredExpiry } from './guarded-store.js';
-import { destroySessionById, replacedSessionId, saveSession } from './lifecycle.js';
+import { destroySessionById, dropNewSession, replacedSessionId, saveSession } from './lifecycle.js';
 import { SessionLockLostError } from './lock.js';
+import { requestSessionId } from './session-id.js';
 import { hasUndos, takeBack } from './take-back.js';
 
 /**
@@ -27,16 +28,24 @@ function fingerprint(data: { cookie?: unknown }): string {
   }
 }
 
-/** The session as the request found it: what a refusal puts back. */
-type Loaded = { id: string; session: Request['session']; data: string };
+/** The session as the request found it: what a refusal puts back, its lifetime included. */
+type Loaded = { id: string; session: Request['session']; data: string; lifetime: number | null | undefined };
+
+/** The session cookie's name and secrets: a refusal must know whether the request brought a session. */
+export type CookieKeys = { cookieName: string; secrets: string[] };
 
 /**
  * Mounted right after express-session. `refuse` answers when the write failed
  * (the app's error handler); the response it sends is not saved again.
  */
-export function saveBeforeAnswering(refuse: (err: unknown, req: Request, res: Response) => void) {
+export function saveBeforeAnswering(refuse: (err: unknown, req: Request, res: Response) => void, cookie: CookieKeys) {
   return function commitOnEnd(req: Request, res: Response, next: NextFunction) {
-    const loaded: Loaded = { id: req.sessionID, session: req.session, data: fingerprint(req.session) };
+    const loaded: Loaded = {
+      id: req.sessionID,
+      session: req.session,
+      data: fingerprint(req.session),
+      lifetime: req.session.cookie.originalMaxAge,
+    };
     noteStoredExpiry(req.session); // before express-session renews the cookie (guarded-store.ts)
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     let committed = false;
@@ -48,13 +57,13 @@ export function saveBeforeAnswering(refuse: (err: unknown, req: Request, res: Re
       if (res.statusCode >= 500) {
         // A failed request stores nothing: not its session, not its database writes.
         if (unchanged && !hasUndos(req)) {
-          markCommitted(session);
+          storeNothing(req, loaded, cookie);
           return end(...args);
         }
         settle(
           req,
           res,
-          putBack(req, loaded).then(() => void end(...args)),
+          putBack(req, loaded, cookie).then(() => void end(...args)),
         );
         return res;
       }
@@ -68,7 +77,7 @@ export function saveBeforeAnswering(refuse: (err: unknown, req: Request, res: Re
         } catch (err) {
           clearAnswer(res);
           // The refusal's page shows the session as it is stored, not the change just refused.
-          await putBack(req, loaded);
+          await putBack(req, loaded, cookie);
           refuse(err, req, res);
           return;
         }
@@ -128,14 +137,26 @@ async function destroyReplaced(req: Request): Promise<void> {
  * set aside, so its cookie is never sent), stores nothing more for it, and undoes the
  * request's database writes.
  */
-async function putBack(req: Request, loaded: Loaded): Promise<void> {
+async function putBack(req: Request, loaded: Loaded, cookie: CookieKeys): Promise<void> {
   if (req.sessionID !== loaded.id) {
     req.session = loaded.session;
     req.sessionID = loaded.id;
   }
   restore(req.session, loaded.data);
-  markCommitted(req.session);
+  // The lifetime too: a change that emptied the cart shortened the cookie, and `rolling` sends it.
+  if (typeof loaded.lifetime === 'number') req.session.cookie.maxAge = loaded.lifetime;
+  storeNothing(req, loaded, cookie);
   await takeBack(req);
+}
+
+/**
+ * Nothing more is stored for this request: express-session's own save or touch is
+ * skipped, and a session made for this very request is dropped, so no cookie names a
+ * session that was never stored.
+ */
+function storeNothing(req: Request, loaded: Loaded, cookie: CookieKeys): void {
+  if (requestSessionId(req, cookie.cookieName, cookie.secrets) === loaded.id) markCommitted(req.session);
+  else dropNewSession(req);
 }
 
 /** Puts back what the session held when it was loaded (its cookie aside). */

@@ -62,6 +62,10 @@ export async function logout(req: Request, res: Response, cookie: SessionCookie)
   const keepsTimeline = previous.keepsTimeline;
   const previousId = previous.id;
   const username = previous.user?.username;
+  // This very request may have regenerated the session (a login that expired just now):
+  // the session it replaced, still stored until a commit deletes it, goes too.
+  const replacedId = replacedSessionId(req);
+  if (replacedId !== undefined && replacedId !== req.sessionID) await destroySessionById(req, replacedId);
   await destroySession(req);
   const store: GeneratingStore = req.sessionStore;
   if (!keepsTimeline || store.generate === undefined) {
@@ -82,13 +86,16 @@ export async function logout(req: Request, res: Response, cookie: SessionCookie)
  * `unset: 'destroy'` express-session then deletes the ID from the store, which never had it.
  */
 export function dropNewSession(req: Request): void {
-  (req as { session?: unknown }).session = undefined;
+  const dropped = req as { session?: unknown; shopSession?: unknown };
+  dropped.session = undefined;
+  dropped.shopSession = undefined; // pages then get the neutral frame (web/render.ts)
 }
 
 /**
  * True when express-session made this request's session just now: the request carried
  * no valid cookie, or one naming no stored session (gone, evicted, or a pre-login ID).
- * Asked before any handler could regenerate the session.
+ * Also true once the request has regenerated its session (an expired login): dropping
+ * that one leaves the stored session as it was, to be regenerated on the next request.
  */
 export function arrivedWithoutSession(req: Request, cookieName: string, secrets: string[]): boolean {
   return requestSessionId(req, cookieName, secrets) !== req.sessionID;

@@ -208,9 +208,11 @@ export class RedisSessionLock implements SessionLock {
         const lease = String(this.options.leaseMs);
         const deadline = String(Date.now() + this.options.callTimeoutMs * WRITE_WINDOW);
         const args = { keys: [held.lockKey, key], arguments: [held.token, lease, value, String(ttlSeconds), deadline] };
-        if ((await this.call(held.lockKey, this.redis.eval(WRITE_FENCED, args))) !== 1) held.lost = true;
-        held.written = held.lost ? undefined : { key, value };
-        return !held.lost;
+        const outcome = await this.call(held.lockKey, this.redis.eval(WRITE_FENCED, args));
+        // -1, too late: nothing written, but the lock is still ours, and release() must free it.
+        if (outcome === 0) held.lost = true;
+        held.written = outcome === 1 ? { key, value } : undefined;
+        return outcome === 1;
       },
       release,
       abandon: () => {

@@ -52,7 +52,7 @@ export async function signIn(req: Request, user: User, deps: Deps): Promise<Merg
   await carts.replace(session, cart, 'cart.merge', report, saved);
   if (Object.keys(guest.prefs).length > 0) {
     await users.savePrefs(user.id, prefs);
-    session.undoIfRefused(() => users.savePrefs(user.id, user.prefs));
+    session.undoIfRefused(() => users.putBackPrefs(user.id, prefs, user.prefs));
   }
   return report;
 }
