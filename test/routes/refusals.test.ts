@@ -135,3 +135,32 @@ describe('POST /cart/items/:productId for a line no longer in the cart (a stale 
     expect(quantities(await cartOf(agent))).toEqual({ 'p-001': 3 });
   });
 });
+
+describe('refusals that leave the browser’s cookie alone', () => {
+  it('send no cookie for a session made for the refused request itself', async () => {
+    refuseNextSessionWrite(shop.services.sessionStore);
+    const refused = await request(shop.app).post('/login').set(json).send(RAVI).expect(503);
+    expect(refused.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('keep the cookie’s lifetime as it was: a refused clear leaves a cart’s week, not half an hour', async () => {
+    const agent = await guestWithCart();
+    refuseNextSessionWrite(shop.services.sessionStore);
+    const refused = await agent.post('/cart/clear').set(json).send({}).expect(503);
+    const expires = /Expires=([^;]+)/.exec(String(refused.headers['set-cookie']))?.[1];
+    expect(Date.parse(expires ?? '') - Date.now()).toBeGreaterThan(24 * 3600_000);
+    expect(quantities(await cartOf(agent))).toEqual({ 'p-001': 3 });
+  });
+});
+
+describe('a member’s preference change, refused at the session write', () => {
+  it('is not saved with the account, and a newer change from elsewhere is never undone', async () => {
+    const agent = request.agent(shop.app);
+    await login(agent).expect(200);
+    refuseNextSessionWrite(shop.services.sessionStore);
+    await agent.post('/preferences').set(json).send({ theme: 'dark' }).expect(503);
+    expect((await shop.services.users.find('ravi'))?.prefs).toEqual({});
+    await agent.post('/preferences').set(json).send({ theme: 'dark' }).expect(200);
+    expect((await shop.services.users.find('ravi'))?.prefs).toEqual({ theme: 'dark' });
+  });
+});

@@ -133,6 +133,22 @@ describe.skipIf(!available)('RedisSessionLock', () => {
     await handle?.release();
   });
 
+  it('still frees the lock of a write refused as too late, so the shopper’s retry gets in', async () => {
+    // Bound 1 s, so the write must start within 0.5 s: Redis stalls 0.7 s, then answers "too late" in time.
+    const lock = await lockOn(10_000, 1000);
+    const handle = await lock.acquire('late-release', 1000);
+    redis.server().pause();
+    const write = handle?.writeFenced?.('shop:sess:late-release', '{}', 60);
+    await sleep(700);
+    redis.server().resume();
+    expect(await write).toBe(false);
+    expect(await (await client()).get('shop:sess:late-release')).toBeNull();
+    await handle?.release();
+    const retry = await (await lockOn(10_000, 1000)).acquire('late-release', 500);
+    expect(retry).toBeDefined();
+    await retry?.release();
+  });
+
   it('hands what a holder wrote on to the next holder in its process, once, and never across a release', async () => {
     const [one, two] = [await lockOn(), await lockOn()];
     const first = await one.acquire('handed', 1000);
