@@ -91,17 +91,23 @@ export type Engine = 'sqlite' | 'postgres';
 
 /** From 003 on, a migration may differ per engine: each engine's own text search. */
 const providerFor = (engine: Engine): MigrationProvider => ({
-  getMigrations: async () => ({ ...common, '003_catalog': catalogMigration(engine), ...afterCatalog }),
+  getMigrations: async () => ({ ...common, '003_catalog': catalogMigration(engine), ...afterCatalog(engine) }),
 });
 
-const afterCatalog: Record<string, Migration> = {
+const afterCatalog = (engine: Engine): Record<string, Migration> => ({
   // A member's order history, a page at a time in the order it is shown (orders/order-reads.ts).
   '004_orders_by_user': {
     async up(db: Kysely<unknown>) {
+      // Building it waits for the checkouts in flight and reads the whole table: not under the
+      // limits of one request (db/connect.ts), which a rolling deploy's busy table would exceed.
+      if (engine === 'postgres') {
+        await sql`set local lock_timeout = '60s'`.execute(db);
+        await sql`set local statement_timeout = '10min'`.execute(db);
+      }
       await db.schema.createIndex('orders_user_recent').on('orders').columns(['user_id', 'created_at', 'id']).execute();
     },
   },
-};
+});
 
 /**
  * Brings the schema up to date; safe when several instances start at once. On
