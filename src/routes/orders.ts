@@ -8,6 +8,7 @@ import { currentUser, requireUser } from '../web/auth.js';
 import { HttpError } from '../web/http-error.js';
 import { wantsJson } from '../web/negotiate.js';
 import { canSeeOrder, orderJson, orderPageModel } from '../web/order-view.js';
+import { paginationModel } from '../web/pagination-view.js';
 import { parseInput } from '../web/parse-input.js';
 import { renderPage } from '../web/render.js';
 
@@ -28,18 +29,11 @@ export function orderRoutes({ orders }: Services) {
       res.json({ orders: history.orders.map(orderJson), total, page: history.page, pageCount });
       return;
     }
-    const link = (n: number) => `/orders?page=${n}`;
     renderPage(req, res, 'orders', {
       title: 'Your orders — Session Shop',
       orders: history.orders.map(orderPageModel),
       empty: history.total === 0,
-      pagination: {
-        page: history.page,
-        pageCount: history.pageCount,
-        prev: history.page > 1 ? link(history.page - 1) : undefined,
-        next: history.page < history.pageCount ? link(history.page + 1) : undefined,
-        show: history.pageCount > 1,
-      },
+      pagination: paginationModel(history.page, history.pageCount, (n) => `/orders?page=${n}`),
     });
   }
 

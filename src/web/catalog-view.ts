@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import type { CatalogPage } from '../catalog/catalog-search.js';
 import type { Prefs } from '../catalog/prefs.js';
 import type { StockLevels } from '../catalog/stock.js';
+import { paginationModel } from './pagination-view.js';
 import { capitalize, prefsChoices } from './prefs-view.js';
 import { productView } from './product-view.js';
 
@@ -70,13 +71,7 @@ export function catalogModel({ req, query, result, levels, prefs, sort, categori
     },
     choices: prefsChoices(prefs, sort),
     listView: prefs.view === 'list',
-    pagination: {
-      page: result.page,
-      pageCount: result.pageCount,
-      prev: result.page > 1 ? link(result.page - 1) : undefined,
-      next: result.page < result.pageCount ? link(result.page + 1) : undefined,
-      show: result.pageCount > 1,
-    },
+    pagination: paginationModel(result.page, result.pageCount, link),
     returnTo: req.originalUrl,
   };
 }
