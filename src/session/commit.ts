@@ -8,9 +8,15 @@
 import type { NextFunction, Request, Response } from 'express';
 import { fenceWith } from './fenced-store.js';
 import { markCommitted, noteStoredExpiry } from './guarded-store.js';
-import { destroySessionById, dropNewSession, replacedSessionId, saveSession } from './lifecycle.js';
+import {
+  arrivedWithoutSession,
+  destroySessionById,
+  dropNewSession,
+  replacedSessionId,
+  saveSession,
+} from './lifecycle.js';
 import { SessionLockLostError } from './lock.js';
-import { requestSessionId } from './session-id.js';
+import type { SessionCookieKeys } from './session-id.js';
 import { hasUndos, takeBack } from './take-back.js';
 
 /**
@@ -31,14 +37,15 @@ function fingerprint(data: { cookie?: unknown }): string {
 /** The session as the request found it: what a refusal puts back, its lifetime included. */
 type Loaded = { id: string; session: Request['session']; data: string; lifetime: number | null | undefined };
 
-/** The session cookie's name and secrets: a refusal must know whether the request brought a session. */
-export type CookieKeys = { cookieName: string; secrets: string[] };
-
 /**
  * Mounted right after express-session. `refuse` answers when the write failed
  * (the app's error handler); the response it sends is not saved again.
  */
-export function saveBeforeAnswering(refuse: (err: unknown, req: Request, res: Response) => void, cookie: CookieKeys) {
+/** `cookie`: a refusal must know whether the request brought its session or express-session made it. */
+export function saveBeforeAnswering(
+  refuse: (err: unknown, req: Request, res: Response) => void,
+  cookie: SessionCookieKeys,
+) {
   return function commitOnEnd(req: Request, res: Response, next: NextFunction) {
     const loaded: Loaded = {
       id: req.sessionID,
@@ -57,7 +64,7 @@ export function saveBeforeAnswering(refuse: (err: unknown, req: Request, res: Re
       if (res.statusCode >= 500) {
         // A failed request stores nothing: not its session, not its database writes.
         if (unchanged && !hasUndos(req)) {
-          storeNothing(req, loaded, cookie);
+          storeNothing(req, cookie);
           return end(...args);
         }
         settle(
@@ -137,7 +144,7 @@ async function destroyReplaced(req: Request): Promise<void> {
  * set aside, so its cookie is never sent), stores nothing more for it, and undoes the
  * request's database writes.
  */
-async function putBack(req: Request, loaded: Loaded, cookie: CookieKeys): Promise<void> {
+async function putBack(req: Request, loaded: Loaded, cookie: SessionCookieKeys): Promise<void> {
   if (req.sessionID !== loaded.id) {
     req.session = loaded.session;
     req.sessionID = loaded.id;
@@ -145,7 +152,7 @@ async function putBack(req: Request, loaded: Loaded, cookie: CookieKeys): Promis
   restore(req.session, loaded.data);
   // The lifetime too: a change that emptied the cart shortened the cookie, and `rolling` sends it.
   if (typeof loaded.lifetime === 'number') req.session.cookie.maxAge = loaded.lifetime;
-  storeNothing(req, loaded, cookie);
+  storeNothing(req, cookie);
   await takeBack(req);
 }
 
@@ -154,9 +161,9 @@ async function putBack(req: Request, loaded: Loaded, cookie: CookieKeys): Promis
  * skipped, and a session made for this very request is dropped, so no cookie names a
  * session that was never stored.
  */
-function storeNothing(req: Request, loaded: Loaded, cookie: CookieKeys): void {
-  if (requestSessionId(req, cookie.cookieName, cookie.secrets) === loaded.id) markCommitted(req.session);
-  else dropNewSession(req);
+function storeNothing(req: Request, cookie: SessionCookieKeys): void {
+  if (arrivedWithoutSession(req, cookie.cookieName, cookie.secrets)) dropNewSession(req);
+  else markCommitted(req.session);
 }
 
 /** Puts back what the session held when it was loaded (its cookie aside). */

@@ -9,6 +9,9 @@ import { BoundedMap } from '../bounded-map.js';
 // Asked twice per request (the new-session limit, then the lock): unsigned once.
 const unsigned = new WeakMap<IncomingMessage, string | undefined>();
 
+/** What reading a request's session ID takes: the cookie's name and every secret that verifies it. */
+export type SessionCookieKeys = { cookieName: string; secrets: string[] };
+
 /** The request's session ID, read once and remembered for the rest of the request. */
 export function requestSessionId(req: IncomingMessage, name: string, secrets: string[]): string | undefined {
   if (unsigned.has(req)) return unsigned.get(req);

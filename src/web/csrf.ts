@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { csrfSync } from 'csrf-sync';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { arrivedWithoutSession, dropNewSession } from '../session/lifecycle.js';
-import { requestSessionId } from '../session/session-id.js';
+import { requestSessionId, type SessionCookieKeys } from '../session/session-id.js';
 import { HttpError } from './http-error.js';
 
 const EXPIRED = 'This form has expired. Please reload the page and try again.';
@@ -30,8 +30,6 @@ export const csrf = csrfSync({
   errorConfig: { message: EXPIRED },
 });
 
-type SessionCookieName = { cookieName: string; secrets: string[] };
-
 /** Methods that change nothing: no token, no origin check. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -40,11 +38,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * (`Sec-Fetch-Site`), or one with no session whose token it could carry (no valid cookie)
  * and not same-origin JSON, is refused before any session is made for it.
  */
-export function refuseForeignWrites({ cookieName, secrets }: SessionCookieName): RequestHandler {
+export function refuseForeignWrites({ cookieName, secrets }: SessionCookieKeys): RequestHandler {
   return (req, _res, next) => {
     if (SAFE_METHODS.has(req.method)) return next();
-    const site = req.get('sec-fetch-site');
-    if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new HttpError(403, CROSS_SITE);
+    if (fromAnotherSite(req)) throw new HttpError(403, CROSS_SITE);
     if (requestSessionId(req, cookieName, secrets) === undefined && !isSameOriginJson(req)) {
       throw new HttpError(403, EXPIRED);
     }
@@ -56,7 +53,7 @@ export function refuseForeignWrites({ cookieName, secrets }: SessionCookieName):
  * csrf-sync's check, after the session middleware. A request it refuses whose session
  * was made just now (its cookie named a session that is gone) gets no session at all.
  */
-export function checkCsrf({ cookieName, secrets }: SessionCookieName): RequestHandler {
+export function checkCsrf({ cookieName, secrets }: SessionCookieKeys): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) =>
     csrf.csrfSynchronisedProtection(req, res, (err?: unknown) => {
       if (err && arrivedWithoutSession(req, cookieName, secrets)) dropNewSession(req);
@@ -64,10 +61,15 @@ export function checkCsrf({ cookieName, secrets }: SessionCookieName): RequestHa
     });
 }
 
+/** The browser says the request comes from another site (`Sec-Fetch-Site`); curl sends none. */
+function fromAnotherSite(req: Request): boolean {
+  const site = req.get('sec-fetch-site');
+  return site !== undefined && site !== 'same-origin' && site !== 'none';
+}
+
 function isSameOriginJson(req: Request): boolean {
   if (!/^application\/json\s*(;|$)/i.test(req.get('content-type') ?? '')) return false;
-  const site = req.get('sec-fetch-site');
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  if (fromAnotherSite(req)) return false;
   const origin = req.get('origin');
   return origin === undefined || origin === `${req.protocol}://${req.get('host')}`;
 }

@@ -8,14 +8,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { arrivedWithoutSession, dropNewSession } from '../session/lifecycle.js';
-import { requestSessionId } from '../session/session-id.js';
+import { requestSessionId, type SessionCookieKeys } from '../session/session-id.js';
 import { type LimitStoreOptions, limitStore, refuse } from './rate-limit.js';
 
-export type NewSessionLimiterOptions = LimitStoreOptions & {
-  perIpPerMinute: number;
-  cookieName: string;
-  secrets: string[];
-};
+export type NewSessionLimiterOptions = LimitStoreOptions & SessionCookieKeys & { perIpPerMinute: number };
 
 export type NewSessionLimit = {
   /** Before the session middleware: requests without a valid cookie, refused before a session exists. */
