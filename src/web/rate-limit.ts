@@ -2,34 +2,33 @@
 // Redis when the app is scaled out, and one way of saying no — 429 with Retry-After.
 import type { NextFunction, Request, Response } from 'express';
 import type { AugmentedRequest, Options, Store } from 'express-rate-limit';
-import { type RedisReply, RedisStore } from 'rate-limit-redis';
 import type { RedisClientType } from 'redis';
 import { asUnavailable, UnavailableError, withTimeout } from '../unavailable.js';
 import { HttpError } from './http-error.js';
+import { isNoScript, RedisLimitCounters } from './limit-counters.js';
 
 export type LimitStoreOptions = {
   redis?: RedisClientType;
   redisTimeoutMs: number;
 };
 
-/** Redis when the app is scaled out (shared counts), else express-rate-limit's memory store. */
+/**
+ * Redis when the app is scaled out (shared counts, out of eviction's reach: limit-counters.ts),
+ * else express-rate-limit's memory store.
+ */
 export function limitStore(prefix: string, { redis, redisTimeoutMs }: LimitStoreOptions): Store | undefined {
   if (!redis) return undefined;
-  return new RedisStore({
-    prefix,
-    // Bounded like every Redis call, and its failures told like the session store's: a hung
-    // Redis answers 503 "unavailable", a full one 503 "full", never a 500. NOSCRIPT alone
-    // reaches rate-limit-redis as it is: it then loads its script again (a Redis restarted empty).
-    sendCommand: (...args: string[]) =>
-      withTimeout(redis.sendCommand<RedisReply>(args), redisTimeoutMs, () => new UnavailableError('sessions')).catch(
-        (err: unknown) => {
-          throw isNoScript(err) ? err : asUnavailable('sessions', err);
-        },
-      ),
-  });
+  // Bounded like every Redis call, and its failures told like the session store's: a hung
+  // Redis answers 503 "unavailable", a full one 503 "full", never a 500. NOSCRIPT alone
+  // goes back as it is: the store then sends its script again (a Redis restarted empty).
+  return new RedisLimitCounters(prefix, (args) =>
+    withTimeout(redis.sendCommand(args), redisTimeoutMs, () => new UnavailableError('sessions')).catch(
+      (err: unknown) => {
+        throw isNoScript(err) ? err : asUnavailable('sessions', err);
+      },
+    ),
+  );
 }
-
-const isNoScript = (err: unknown) => err instanceof Error && err.message.startsWith('NOSCRIPT');
 
 /** Answers 429 with `message` through the error handler, always with Retry-After in seconds. */
 export function refuse(message: string) {

@@ -200,11 +200,14 @@ describe.skipIf(!toolAvailable('redis-server', redisServerInstalled()))(
     const info = async (section: string, field: string) =>
       Number(new RegExp(`${field}:(\\d+)`).exec(await client.info(section))?.[1] ?? Number.NaN);
 
-    it('evicts empty sessions and keeps carts and logins when memory runs out', async () => {
+    it('evicts empty sessions and keeps carts, logins and the rate limits’ counts when memory runs out', async () => {
       // The flood comes from one address: above the new-session limit it would be refused (429).
       const redisShop = await makeShop({ redis: client, env: { NEW_SESSION_IP_LIMIT: '100000' } });
       const guest = await guestWithCart(redisShop);
       const ravi = await member(redisShop);
+      // Three of the five failures a name may have from one address (login-limit.ts).
+      const guess = () => request(redisShop.app).post('/login').set(json).send({ username: 'ravi', password: 'guess' });
+      for (let i = 0; i < 3; i++) await guess().expect(401);
       // Redis counts its clients' buffers in used_memory too, and a flood's burst of parallel
       // commands grows them: measured idle, a small margin can be eaten by the buffers alone,
       // which leaves nothing evictable and makes every write fail (OOM). So the margin is
@@ -219,6 +222,9 @@ describe.skipIf(!toolAvailable('redis-server', redisServerInstalled()))(
       expect((await cartOf(guest)).lines).toMatchObject([{ productId: 'p-001', quantity: 2 }]);
       const account = await ravi.get('/account').set(json).expect(200);
       expect(account.body.user).toEqual({ username: 'ravi' });
+      // The count survived: two more failures, then the limit. An evicted count starts again at 0.
+      for (let i = 0; i < 2; i++) await guess().expect(401);
+      await guess().expect(429);
     });
   },
 );
