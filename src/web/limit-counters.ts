@@ -107,7 +107,6 @@ export class RedisLimitCounters implements Store {
   }
 }
 
-
 function info(reply: unknown): ClientRateLimitInfo {
   if (!Array.isArray(reply) || reply.length !== 2) throw new TypeError('unexpected reply from the limit script');
   return { totalHits: Number(reply[0]), resetTime: new Date(Date.now() + Number(reply[1])) };

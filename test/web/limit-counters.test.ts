@@ -1,9 +1,10 @@
 // The rate limits' counts in Redis (src/web/limit-counters.ts): counted per client key
 // within a window, on a redis-server of the test's own, in keys with no TTL, which
 // Redis's volatile-ttl eviction never picks; expired counts are swept by the script.
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Options } from 'express-rate-limit';
 import type { RedisClientType } from 'redis';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { RedisLimitCounters } from '../../src/web/limit-counters.js';
 import { redisServerInstalled, usePrivateRedis } from '../helpers/redis-server.js';
