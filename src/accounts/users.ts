@@ -43,6 +43,20 @@ export class UserRepository {
     return { id, username: username.toLowerCase(), prefs: {} };
   }
 
+  /**
+   * Undoes a create(): a registration that was refused after all. The saved cart goes with
+   * the account (ON DELETE CASCADE); an account that has placed an order since is kept.
+   */
+  async remove(userId: string): Promise<void> {
+    await this.db
+      .deleteFrom('users')
+      .where('id', '=', userId)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('orders').select('orders.id').whereRef('orders.user_id', '=', 'users.id'))),
+      )
+      .execute();
+  }
+
   /** Returns the user only when the password matches; the same work either way. */
   async verify(username: string, password: string): Promise<User | undefined> {
     const row = await this.lookUp(username);

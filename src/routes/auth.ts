@@ -109,6 +109,8 @@ export function authRoutes(services: Services) {
           throw err;
         });
     if (!user) return rerender(req, res, 'register', 409, 'username: that name is taken, please pick another', form);
+    // Refused from here on (the sign-in's reads, the session write), the name is free again.
+    req.shopSession.undoIfRefused(() => users.remove(user.id));
     const report = await signIn(req, user, services);
     await welcome(req, res, 201, form.returnTo, report, `Welcome, ${user.username}! Your account is ready.`);
   }

@@ -92,6 +92,35 @@ describe('POST /login, refused', () => {
   });
 });
 
+describe('POST /register, refused', () => {
+  const MAYA = { username: 'maya', password: 'maya-long-password' };
+
+  it('leaves no account behind when the session write fails, so the retry creates it', async () => {
+    const agent = await guestWithCart();
+    refuseNextSessionWrite(shop.services.sessionStore);
+
+    await agent.post('/register').set(json).send(MAYA).expect(503);
+
+    expect(await shop.services.users.find('maya')).toBeUndefined();
+    expect(quantities(await cartOf(agent))).toEqual({ 'p-001': 3 });
+    const retried = await agent.post('/register').set(json).send(MAYA).expect(201);
+    expect(quantities(retried.body.cart)).toEqual({ 'p-001': 3 });
+    expect(quantities(await shop.services.savedCarts.load((await shop.services.users.find('maya'))?.id ?? ''))).toEqual(
+      { 'p-001': 3 },
+    );
+  });
+
+  it('leaves no account behind when the sign-in cannot read the database', async () => {
+    const agent = await guestWithCart();
+    failNext(shop.services.savedCarts, 'load');
+
+    await agent.post('/register').set(json).send(MAYA).expect(503);
+
+    expect(await shop.services.users.find('maya')).toBeUndefined();
+    await agent.post('/register').set(json).send(MAYA).expect(201);
+  });
+});
+
 describe('a member’s cart change, refused at the session write', () => {
   it('is in no cart afterwards: not the session’s, not the saved one', async () => {
     const agent = request.agent(shop.app);
