@@ -60,6 +60,7 @@ export class Shopper {
     return this.send('POST', path, body, options);
   }
 
+  /** Closes the shopper's connections; a request after this opens a new one. */
   close(): void {
     this.http.destroy();
     this.https.destroy();
