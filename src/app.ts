@@ -1,7 +1,7 @@
 // createApp: the middleware order and the routers, with no listening and no
 // global state, so tests can build as many apps as they like.
 import compression from 'compression';
-import express, { type Express } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { accountRoutes } from './routes/account.js';
 import { authRoutes } from './routes/auth.js';
@@ -33,7 +33,7 @@ const BODY_LIMIT = '16kb';
 const ASSET_PATH = /^\/(?:css|js|images)\/|^\/favicon\.svg$/;
 
 export function createApp(services: Services, logger: Logger): Express {
-  const { config } = services;
+  const { config, metrics } = services;
   const app = express();
   app.disable('x-powered-by');
   // Every page and JSON answer is `Cache-Control: private, no-store` (below): no client
@@ -46,7 +46,8 @@ export function createApp(services: Services, logger: Logger): Express {
   configureViews(app);
 
   // First: shutdown counts every request in flight (web/drain.ts); the access log keeps cookies out (web/logging.ts).
-  app.use(drainOf(app).track, requestLogger(app, logger));
+  // Then the request's time is taken, for GET /metrics on METRICS_PORT (metrics.ts).
+  app.use(drainOf(app).track, metrics.timeRequests, requestLogger(app, logger));
   app.use(
     securityHeaders({
       contentSecurityPolicy: {
@@ -101,10 +102,16 @@ export function createApp(services: Services, logger: Logger): Express {
       ...cookie,
       waitMs: config.lock.waitMs,
       maxHoldMs: config.lock.leaseMs,
+      waited: (seconds) => metrics.lockWaited(seconds),
     }),
   );
   app.use(sessionMiddleware(config, services.sessionStore));
-  app.use(saveBeforeAnswering((err, req, res) => handleErrors(err, req, res, () => {}), cookie));
+  metrics.countSessionsOf(services.sessionStore);
+  const refuse = (err: unknown, req: Request, res: Response) => {
+    metrics.refused(err);
+    handleErrors(err, req, res, () => {});
+  };
+  app.use(saveBeforeAnswering(refuse, cookie));
   app.use(newSessions.afterSession);
   app.use(attachShopSession(sessionPolicy(config), authPolicy(config), services.now));
   // Pages differ per session: no shared cache may keep one shopper's page for another.
@@ -132,6 +139,6 @@ export function createApp(services: Services, logger: Logger): Express {
   if (config.session.inspector) app.use(inspectorRoutes(services), labRoutes(services));
 
   app.use(notFound);
-  app.use(handleErrors);
+  app.use(metrics.countRefusals, handleErrors);
   return app;
 }

@@ -15,7 +15,9 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   SESSION_SECRET: z.string().optional(),
   SESSION_COOKIE_NAME: z
     .string()
@@ -76,7 +78,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     production,
     port: e.PORT,
     host: e.HOST,
+    /** Where GET /metrics is served (on HOST); unset, nowhere. Never the shop's own port. */
+    metricsPort: e.METRICS_PORT,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    /** pretty: lines for a person (pino-pretty); json: one object a line; auto: pretty on a terminal (logger.ts). */
+    logFormat: e.LOG_FORMAT,
     // Behind a TLS-terminating proxy the app must trust X-Forwarded-Proto to set `secure` cookies.
     // Nothing is trusted unless the operator says so: with no proxy in front, a trusted
     // X-Forwarded-For would let any client choose its IP (and dodge the login limit).

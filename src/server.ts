@@ -1,28 +1,21 @@
 // The process: read config, wait for the database and Redis, listen, and shut
 // down gracefully. Everything testable lives in app.ts.
-import { pino } from 'pino';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { seedDemoAccounts } from './accounts/demo.js';
 import { createApp } from './app.js';
 import { Catalog } from './catalog/catalog.js';
 import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
 import { createServices } from './services.js';
 import { shutdown } from './shutdown.js';
-import { listen, waitForDatabase, waitForRedis } from './startup.js';
+import { listen, listeningLine, waitForDatabase, waitForRedis } from './startup.js';
 import { drainOf } from './web/drain.js';
 import { createHttpServer } from './web/http-server.js';
 
-const LOG_BUFFER_BYTES = 4096;
-const LOG_FLUSH_MS = 1000;
-
 async function main() {
   const config = loadConfig();
-  // Log lines are gathered into writes of about 4 kB, and whatever is gathered goes out at
-  // least once a second: a write per line cost about a tenth of a request's CPU (each one a
-  // hand-off to a libuv thread and back). pino writes the rest on exit, crashes included.
-  const logger = pino(
-    { level: config.logLevel },
-    pino.destination({ sync: false, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_MS }),
-  );
+  const logger = createLogger(config); // JSON, or readable lines at a terminal (logger.ts)
   // A promise nobody awaited has failed: some code is in a state nobody planned for. Node's
   // default prints it outside the log and exits at once, cutting every request in flight.
   // Instead: log it, then leave as on SIGTERM (out of rotation, drained), exiting 1 so the
@@ -67,8 +60,18 @@ async function main() {
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
   });
   await listen(server, config.port, config.host);
-  logger.info(`Session Shop listening on http://localhost:${config.port} (sessions: ${services.sessionStoreName})`);
+  logger.info(listeningLine(server, config, services.sessionStoreName));
   logger.flush(); // a person (or a supervisor) waiting for this line should not wait a second more
+
+  if (config.metricsPort !== undefined) {
+    // Its own listener: the shop's port faces the internet, and has no /metrics at all.
+    services.metrics.watchProcess();
+    const metricsServer = createServer(services.metrics.answer);
+    await listen(metricsServer, config.metricsPort, config.host);
+    metricsServer.unref(); // it never keeps the process up on its own
+    const { port } = metricsServer.address() as AddressInfo;
+    logger.info(`Metrics on http://localhost:${port}/metrics`);
+  }
 
   const stopping = shutdown(server, drainOf(app), services, logger);
   stop = stopping;

@@ -11,7 +11,8 @@ import { ProductRepository } from './catalog/product-store.js';
 import { loadProducts } from './catalog/products.js';
 import { StockRepository } from './catalog/stock.js';
 import type { Config } from './config.js';
-import type { Db } from './db/connect.js';
+import { type Db, poolCounts } from './db/connect.js';
+import { Metrics } from './metrics.js';
 import { OrderRepository } from './orders/orders.js';
 import { CartState } from './session/cart-state.js';
 import { LocalSessionLock, type SessionLock } from './session/lock.js';
@@ -38,6 +39,8 @@ export type Services = {
   lock: SessionLock;
   /** Rendered catalog pages, filled in per shopper (web/page-cache.ts). */
   pages: PageCache;
+  /** What GET /metrics on METRICS_PORT reports (metrics.ts). */
+  metrics: Metrics;
   redis?: RedisClientType;
   /**
    * The clock (epoch ms) for login timeouts: Date.now, or in tests a fake one that
@@ -68,7 +71,11 @@ export async function createServices(
         maxWaiting: config.lock.maxWaiting,
       })
     : undefined;
-  const { store, name } = createSessionStore(config, redis, redisLock);
+  const metrics = new Metrics();
+  if (poolCounts(db)) metrics.watchPool(() => poolCounts(db));
+  const { store, name } = createSessionStore(config, redis, redisLock, (operation, seconds) =>
+    metrics.storeCalled(operation, seconds),
+  );
   return {
     config,
     catalog,
@@ -83,7 +90,8 @@ export async function createServices(
     carts: new CartState(catalog, stock, savedCarts, config.cartLimits),
     sessionStore: store,
     sessionStoreName: name,
-    pages: new PageCache(),
+    pages: new PageCache(undefined, (hit) => metrics.pageLookedUp(hit)),
+    metrics,
     lock: redisLock ?? new LocalSessionLock(config.lock.maxWaiting),
     redis,
     now,

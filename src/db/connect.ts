@@ -11,6 +11,9 @@ import { LOCK_WAITS } from './conflicts.js';
 import { type Engine, migrate } from './migrations.js';
 import type { Database } from './schema.js';
 
+/** A pool's connections: in use, idle, and callers waiting for one. */
+export type PoolCounts = { inUse: number; idle: number; waiting: number };
+
 export type Db = Kysely<Database>;
 
 export type DatabaseOptions = {
@@ -37,8 +40,10 @@ export function engineOf(db: Kysely<unknown> | Db): Engine {
 
 export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Db> {
   const engine = isPostgresUrl(url) ? 'postgres' : 'sqlite';
-  const dialect = engine === 'postgres' ? postgres(url, options) : sqlite(url, options);
+  const pool = engine === 'postgres' ? postgresPool(url, options) : undefined;
+  const dialect = pool ? new PostgresDialect({ pool }) : sqlite(url, options);
   const db = new Kysely<Database>({ dialect });
+  if (pool) pools.set(db, pool);
   try {
     await migrate(db as Kysely<unknown>, engine);
   } catch (err) {
@@ -84,7 +89,16 @@ export function preparingOnce(database: Sqlite.Database): SqliteDatabase {
   };
 }
 
-function postgres(connectionString: string, options: DatabaseOptions) {
+const pools = new WeakMap<Db, pg.Pool>();
+
+/** How the PostgreSQL pool behind `db` is used right now (metrics); undefined on SQLite. */
+export function poolCounts(db: Db): PoolCounts | undefined {
+  const pool = pools.get(db);
+  if (!pool) return undefined;
+  return { inUse: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount };
+}
+
+function postgresPool(connectionString: string, options: DatabaseOptions): pg.Pool {
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   const onError = options.onError ?? (() => {});
   const pool = new pg.Pool({
@@ -116,5 +130,5 @@ function postgres(connectionString: string, options: DatabaseOptions) {
   // the same error (→ 503), and the pool discards it on release. This only keeps the
   // duplicate 'error' event from crashing the process.
   pool.on('connect', (client) => client.on('error', () => {}));
-  return new PostgresDialect({ pool });
+  return pool;
 }

@@ -54,17 +54,22 @@ function touchIsPremature(data: SessionData): boolean {
   return gain >= 0 && gain < TOUCH_AFTER_MS;
 }
 
+/** Told how long each store call took, successful or not (metrics.ts). */
+export type StoreObserver = (operation: string, seconds: number) => void;
+
 export class GuardedStore extends session.Store {
   constructor(
     private readonly inner: Store,
     /** Undefined for a store in this process's memory, which cannot hang. */
     private readonly timeoutMs?: number,
+    private readonly observe?: StoreObserver,
   ) {
     super();
   }
 
   get(sid: string, callback: Callback<SessionData | null>): void {
     this.run<SessionData | null | undefined>(
+      'get',
       (done) => this.inner.get(sid, done),
       (err, value) => callback(err, value ?? null),
     );
@@ -76,6 +81,7 @@ export class GuardedStore extends session.Store {
       return;
     }
     this.run(
+      'set',
       (done) => this.inner.set(sid, data, done),
       (err) => callback?.(err),
     );
@@ -88,6 +94,7 @@ export class GuardedStore extends session.Store {
       return;
     }
     this.run(
+      'touch',
       (done) => touch(sid, data, (err?: unknown) => done(err)),
       (err) => callback?.(err),
     );
@@ -95,6 +102,7 @@ export class GuardedStore extends session.Store {
 
   destroy(sid: string, callback?: (err?: unknown) => void): void {
     this.run(
+      'destroy',
       (done) => this.inner.destroy(sid, done),
       (err) => callback?.(err),
     );
@@ -106,11 +114,20 @@ export class GuardedStore extends session.Store {
       callback(new Error('this store cannot count its sessions'));
       return;
     }
-    this.run<number>((done) => length(done), callback);
+    this.run<number>('length', (done) => length(done), callback);
   }
 
   /** Calls the inner store, bounded, and maps its failures to UnavailableError (see refusal). */
-  private run<T>(call: (done: Callback<T>) => void, callback: Callback<T>): void {
+  private run<T>(operation: string, call: (done: Callback<T>) => void, callback: Callback<T>): void {
+    const observe = this.observe;
+    if (observe) {
+      const started = performance.now();
+      const inner = callback;
+      callback = (err, value) => {
+        observe(operation, (performance.now() - started) / 1000);
+        inner(err, value);
+      };
+    }
     if (this.timeoutMs === undefined) {
       // In this process's memory: nothing to bound, so no promise and no timer either.
       let answered = false;

@@ -15,6 +15,8 @@ export type SerializeOptions = {
    * this long is presumed stuck: its lock is abandoned (so its late save is refused).
    */
   maxHoldMs: number;
+  /** Told how long each request waited for the lock: 0 when nobody held it (metrics.ts). */
+  waited?: (seconds: number) => void;
 };
 
 export function serializeBySession(lock: SessionLock, options: SerializeOptions) {
@@ -22,7 +24,9 @@ export function serializeBySession(lock: SessionLock, options: SerializeOptions)
     // No valid signed ID: express-session makes a brand-new session nobody else can be using.
     const id = requestSessionId(req, options.cookieName, options.secrets);
     if (id === undefined) return next();
+    const started = performance.now();
     const proceed = (handle: LockHandle | undefined) => {
+      options.waited?.((performance.now() - started) / 1000);
       if (handle === undefined) throw new SessionBusyError();
       // The client hung up (while waiting, or while its body was read): do no work for
       // nobody. (Not req.destroyed: that is true of every request whose body has been read.)

@@ -9,7 +9,7 @@ import createMemoryStore from 'memorystore';
 import type { RedisClientType } from 'redis';
 import type { Config } from '../config.js';
 import { FencedStore } from './fenced-store.js';
-import { GuardedStore } from './guarded-store.js';
+import { GuardedStore, type StoreObserver } from './guarded-store.js';
 import type { AuthPolicy } from './middleware.js';
 import type { RedisSessionLock } from './redis-lock.js';
 import { requestSessionId } from './session-id.js';
@@ -29,11 +29,17 @@ export const storeLogOf = (store: Store): StoreLog | undefined => logs.get(store
 
 /** memorystore by default; Redis when several processes must share sessions. */
 /** `lock`: the Redis session lock, which hands each session on with its lock (fenced-store.ts). */
-export function createSessionStore(config: Config, redis?: RedisClientType, lock?: RedisSessionLock): SessionStoreInfo {
+export function createSessionStore(
+  config: Config,
+  redis?: RedisClientType,
+  lock?: RedisSessionLock,
+  /** Told how long each store call took (metrics.ts). */
+  observe?: StoreObserver,
+): SessionStoreInfo {
   const log = config.session.inspector ? new StoreLog() : undefined;
   // Inside the guard: a write the guard skips (session/guarded-store.ts) never happened.
   const recorded = (store: Store) => (log ? new RecordingStore(store, log) : store);
-  const info = redis ? redisStore(config, redis, recorded, lock) : memoryStore(config, recorded);
+  const info = redis ? redisStore(config, redis, recorded, lock, observe) : memoryStore(config, recorded, observe);
   if (log) logs.set(info.store, log);
   return info;
 }
@@ -43,15 +49,16 @@ function redisStore(
   redis: RedisClientType,
   recorded: (s: Store) => Store,
   lock?: RedisSessionLock,
+  observe?: StoreObserver,
 ): SessionStoreInfo {
   // TTLs come from each session's cookie.maxAge (see ShopSession.refreshLifetime).
   // Writes under a session lock are checked against it in the same step (fenced-store.ts).
   const handedOver = lock && ((sid: string, key: string) => lock.takeHandedOver(sid, key));
   const store = new FencedStore(new RedisStore({ client: redis, prefix: 'shop:sess:' }), handedOver);
-  return { store: new GuardedStore(recorded(store), config.timeouts.storeMs), name: 'redis' };
+  return { store: new GuardedStore(recorded(store), config.timeouts.storeMs, observe), name: 'redis' };
 }
 
-function memoryStore(config: Config, recorded: (s: Store) => Store): SessionStoreInfo {
+function memoryStore(config: Config, recorded: (s: Store) => Store, observe?: StoreObserver): SessionStoreInfo {
   // Two LRU-bounded tiers (see tiered-store.ts): a flood of cookieless clients fills
   // and evicts only the `empty` tier, never a session holding a cart or a user.
   // Without checkPeriod memorystore never drops expired sessions.
@@ -60,7 +67,7 @@ function memoryStore(config: Config, recorded: (s: Store) => Store): SessionStor
     empty: new MemoryStore({ checkPeriod, max: config.session.emptyStoreMax }),
     kept: new MemoryStore({ checkPeriod, max: config.session.storeMax }),
   };
-  return { store: new GuardedStore(recorded(new TieredStore(tiers))), name: 'memorystore' };
+  return { store: new GuardedStore(recorded(new TieredStore(tiers)), undefined, observe), name: 'memorystore' };
 }
 
 /** The session cookie's name and attributes: set with these, cleared with the same. */

@@ -22,7 +22,11 @@ export class PageCache {
   /** The oldest page goes first once `max` are kept. */
   private readonly pages: BoundedMap<string, Part[]>;
 
-  constructor(max = 500) {
+  constructor(
+    max = 500,
+    /** Told whether each lookup found its page (metrics.ts). */
+    private readonly lookedUp?: (hit: boolean) => void,
+  ) {
     this.pages = new BoundedMap(max);
   }
 
@@ -43,15 +47,12 @@ export class PageCache {
    */
   fill(key: string, holes: Holes): Buffer | undefined {
     const parts = this.pages.get(key);
-    if (parts === undefined) return undefined;
-    const chunks = parts.map((part) =>
-      typeof part === 'string' ? Buffer.from(Handlebars.Utils.escapeExpression(holes[part])) : part,
-    );
-    return Buffer.concat(chunks);
+    this.lookedUp?.(parts !== undefined);
+    return parts && fillIn(parts, holes);
   }
 
-  /** Keeps a page rendered with `markers`. */
-  store(key: string, rendered: string): void {
+  /** Keeps a page rendered with `markers`, and returns it with this shopper's parts filled in. */
+  store(key: string, rendered: string, holes: Holes): Buffer {
     // split() with a capture group alternates text and hole names: text, name, text, …
     const pieces = compactHtml(rendered).split(this.pattern);
     const parts = pieces.map((piece, i): Part => {
@@ -60,11 +61,19 @@ export class PageCache {
       return piece as keyof Holes;
     });
     this.pages.set(key, parts);
+    return fillIn(parts, holes);
   }
 
   get size(): number {
     return this.pages.size;
   }
+}
+
+function fillIn(parts: Part[], holes: Holes): Buffer {
+  const chunks = parts.map((part) =>
+    typeof part === 'string' ? Buffer.from(Handlebars.Utils.escapeExpression(holes[part])) : part,
+  );
+  return Buffer.concat(chunks);
 }
 
 /**

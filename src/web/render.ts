@@ -45,8 +45,7 @@ export async function renderCachedPage(
       cartLabel: markers.cartLabel,
       user: shell.user ? { username: markers.username } : undefined,
     };
-    cache.store(key, await renderToString(res, page.view, { ...page.model(), shell: marked }));
-    html = cache.fill(key, holes) ?? Buffer.alloc(0);
+    html = cache.store(key, await renderToString(res, page.view, { ...page.model(), shell: marked }), holes);
   }
   res.type('html').send(html);
 }
