@@ -10,9 +10,9 @@ const SRC = join(import.meta.dirname, '../../src');
 
 /**
  * Top to bottom. A module may import from its own layer or any layer below it.
- * - process: the entry points (the server, the catalog import) and the start/stop sequence, wiring everything else;
+ * - process: the entry points (the server, the catalog import), the start/stop sequence and the logger, wiring everything else;
  * - routes: one router per area, each standing alone (they never import one another);
- * - services: the bag of repositories and stores the routes are handed (services.ts);
+ * - services: the bag of repositories and stores the routes are handed (services.ts), and the metrics they feed;
  * - web: HTTP helpers shared by the routes (rendering, inputs, errors, limits);
  * - lab: the teaching demonstrations, which run the session machinery on a sandbox;
  * - session: the session's keys, lifetime, lock and store, and the shopper's live cart;
@@ -21,9 +21,9 @@ const SRC = join(import.meta.dirname, '../../src');
  * - base: configuration, the "service unavailable" error and the bounded map, which every layer may use.
  */
 const LAYERS: { name: string; holds: string[] }[] = [
-  { name: 'process', holds: ['server.ts', 'import-catalog.ts', 'app.ts', 'startup.ts', 'shutdown.ts'] },
+  { name: 'process', holds: ['server.ts', 'import-catalog.ts', 'app.ts', 'startup.ts', 'shutdown.ts', 'logger.ts'] },
   { name: 'routes', holds: ['routes/'] },
-  { name: 'services', holds: ['services.ts'] },
+  { name: 'services', holds: ['services.ts', 'metrics.ts'] },
   { name: 'web', holds: ['web/'] },
   { name: 'lab', holds: ['lab/'] },
   { name: 'session', holds: ['session/'] },
