@@ -1,9 +1,13 @@
-// The session ID a request carries, read exactly as express-session reads it: the
-// cookie value URL-decoded, `s:` + ID + `.` + signature, checked against every
-// secret (rotation). `s%3Aabc.sig` and `s:abc.sig` are the same session, and so is
-// an ID signed with an older secret: all of them must share one lock.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// The session ID a request carries, read exactly as express-session reads it, with the
+// very packages it uses (`cookie` and `cookie-signature`, pinned to its versions): the
+// cookie value URL-decoded, `s:` + ID + `.` + signature, checked against every secret
+// (rotation). `s%3Aabc.sig` and `s:abc.sig` are the same session, and so is an ID
+// signed with an older secret: all of them must share one lock. Were this reading and
+// express-session's ever to differ, two requests of one session would stop taking turns.
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import cookie from 'cookie';
+import signature from 'cookie-signature';
 import { BoundedMap } from '../bounded-map.js';
 
 // Asked twice per request (the new-session limit, then the lock): unsigned once.
@@ -20,27 +24,12 @@ export function requestSessionId(req: IncomingMessage, name: string, secrets: st
   return id;
 }
 
+/** express-session's getcookie(), without its long-deprecated cookie-parser fallbacks. */
 export function sessionIdFromCookie(header: string | undefined, name: string, secrets: string[]): string | undefined {
-  const raw = readCookie(header, name);
-  if (raw === undefined || !raw.startsWith('s:')) return undefined;
-  return unsign(raw.slice(2), secrets);
-}
-
-/** The first cookie called `name`, URL-decoded (as the `cookie` package does). */
-function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
-    let value = part.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    try {
-      return decodeURIComponent(value);
-    } catch {
-      return value;
-    }
-  }
-  return undefined;
+  const raw = cookie.parse(header)[name];
+  if (!raw?.startsWith('s:')) return undefined;
+  return unsign(raw.slice(2), secrets);
 }
 
 /**
@@ -59,20 +48,11 @@ function unsign(signed: string, secrets: string[]): string | undefined {
   }
   const hit = known.get(signed);
   if (hit !== undefined) return hit;
-  const value = verify(signed, secrets);
-  if (value === undefined) return undefined;
-  known.set(signed, value);
-  return value;
-}
-
-/** cookie-signature's unsign: `value.signature`, HMAC-SHA256, base64 without padding. */
-function verify(signed: string, secrets: string[]): string | undefined {
-  const dot = signed.lastIndexOf('.');
-  if (dot < 0) return undefined;
-  const value = signed.slice(0, dot);
-  const given = signed.slice(dot + 1);
+  // express-session's unsigncookie(): the first secret that verifies it.
   for (const secret of secrets) {
-    if (sameInConstantTime(createHmac('sha256', secret).update(value).digest('base64').replace(/=+$/, ''), given)) {
+    const value = signature.unsign(signed, secret);
+    if (value !== false) {
+      known.set(signed, value);
       return value;
     }
   }
