@@ -1,6 +1,8 @@
 // The one error handler: { error, issues } for JSON callers, views/error.hbs for
 // browsers, inside the same frame as every page (the shopper's header, theme and
 // cart count) whenever the request has a session, and a neutral frame otherwise.
+// The page shows the request's id for the shopper to quote; JSON callers have it in
+// the X-Request-Id header (web/logging.ts), as on every answer.
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { HttpError, RETRY_AFTER_SECONDS } from './http-error.js';
 import { wantsJson } from './negotiate.js';
@@ -32,7 +34,7 @@ export const handleErrors: ErrorRequestHandler = (err, req: Request, res, _next)
 };
 
 function renderErrorPage(req: Request, res: Response, error: HttpError): void {
-  const model = { title: titleFor(error.status), status: error.status, message: error.message };
+  const model = { title: titleFor(error.status), status: error.status, message: error.message, requestId: req.id };
   try {
     renderPage(req, res, 'error', model);
   } catch (err) {

@@ -4,14 +4,16 @@
 // anyone who can read a log line with one can become that shopper.
 //
 // One pino call per request, when the answer is done: no child logger is made for a
-// request unless something logs through `req.log` (an error, a warning).
+// request unless something logs through `req.log` (an error, a warning). Every line,
+// both kinds, carries the request's id (web/request-id.ts), which every answer returns.
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
 declare module 'http' {
   interface IncomingMessage {
-    /** This process's number for the request, in every line logged about it. */
-    id: number;
+    /** The request's id (web/request-id.ts): in every line logged about it, and in X-Request-Id. */
+    id: string;
     /** A logger whose lines carry the request's id, method and url. */
     log: Logger;
   }
@@ -35,9 +37,11 @@ export function requestLogger(app: Express, logger: Logger) {
     },
   });
 
-  let lastId = 0;
   return (req: Request, res: Response, next: NextFunction) => {
-    req.id = ++lastId;
+    req.id = requestIdFrom(req.headers['x-request-id']);
+    // Set before anything can answer, so every answer has it: a 429, a CSRF refusal, the
+    // drain's 503 (web/drain.ts), a probe's answer.
+    res.setHeader(REQUEST_ID_HEADER, req.id);
     if (UNLOGGED_PATHS.has(pathOf(req.url))) return next();
     const started = performance.now();
     res.once('close', () => {

@@ -170,7 +170,7 @@ export class Cluster {
   }
 }
 
-type Completed = { method: string; url: string; status: number };
+type Completed = { method: string; url: string; status: number; id: string };
 
 /** The access log's "request completed" lines out of an instance's stdout (web/logging.ts). */
 export function completedRequests(output: string): Completed[] {
@@ -178,8 +178,12 @@ export function completedRequests(output: string): Completed[] {
   for (const line of output.split('\n')) {
     if (!line.includes('"request completed"')) continue;
     try {
-      const entry = JSON.parse(line) as { req?: { method?: string; url?: string }; res?: { statusCode?: number } };
-      found.push({ method: entry.req?.method ?? '', url: entry.req?.url ?? '', status: entry.res?.statusCode ?? 0 });
+      const entry = JSON.parse(line) as {
+        req?: { method?: string; url?: string; id?: string };
+        res?: { statusCode?: number };
+      };
+      const { method = '', url = '', id = '' } = entry.req ?? {};
+      found.push({ method, url, status: entry.res?.statusCode ?? 0, id });
     } catch {
       // The last line, still being written: not a request we can count yet.
     }

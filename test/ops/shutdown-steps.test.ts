@@ -169,7 +169,7 @@ describe('shutdown', () => {
     const { inFlight, release } = holdStock(run.shop);
     const answer = fetch(`http://127.0.0.1:${run.port}/cart/items`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Request-Id': 'cut-off-1' },
       body: JSON.stringify({ productId: 'p-001' }),
     });
     await inFlight;
@@ -177,6 +177,7 @@ describe('shutdown', () => {
     const res = await answer;
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
+    expect(res.headers.get('x-request-id')).toBe('cut-off-1');
     // fetch asks for gzip, as browsers do: the answer must not claim an encoding it lacks.
     expect(res.headers.get('content-encoding')).toBeNull();
     expect(await res.json()).toEqual({ error: 'The shop is restarting. Please try again in a moment.' });

@@ -14,6 +14,8 @@ export type Answer = {
   body: unknown;
   error?: string;
   setCookie: string[];
+  /** The answer's X-Request-Id: HAProxy's id for the request, logged by it and the instance. */
+  requestId?: string;
 };
 
 export type ShopperOptions = {
@@ -100,7 +102,14 @@ export class Shopper {
           const setCookie = res.headers['set-cookie'] ?? [];
           this.keepCookie(setCookie);
           const text = Buffer.concat(chunks).toString('utf8');
-          done({ status: res.statusCode ?? 0, body: parse(text, res.headers['content-type']), setCookie });
+          const requestId = res.headers['x-request-id'];
+          const body = parse(text, res.headers['content-type']);
+          done({
+            status: res.statusCode ?? 0,
+            body,
+            setCookie,
+            requestId: typeof requestId === 'string' ? requestId : undefined,
+          });
         });
       });
       req.setTimeout(this.options.timeoutMs ?? 15_000, () => req.destroy(new Error('client timeout')));

@@ -94,6 +94,22 @@ describe.skipIf(!available)('three instances behind HAProxy', () => {
     expect(everything.filter((n) => n > 0).length).toBeGreaterThan(1);
   });
 
+  it('carries one request id from HAProxy to an instance and back, in both logs, whatever a client sent', async () => {
+    const visitor = new Shopper({ base: shopper.base, ca: cluster.proxy?.ca, headers: { 'x-request-id': 'mine-1' } });
+    const answer = await visitor.get('/cart');
+    visitor.close();
+    const id = answer.requestId ?? '';
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    await sleep(LOG_FLUSHED_MS); // until every instance's last log lines are out
+    const served = cluster.instances.flatMap((_, i) => cluster.servedByInstance(i)).filter((r) => r.id === id);
+    expect(served).toEqual([{ method: 'GET', url: '/cart', status: 200, id }]);
+    const proxyLines = (cluster.proxy?.log ?? '').split('\n').filter((line) => line.includes(id));
+    expect(proxyLines).toEqual([
+      expect.stringMatching(/ shop~ instances\/app\d .* 200 .*"GET \/cart HTTP\/1\.1" [\w-]{36}$/),
+    ]);
+    expect(cluster.proxy?.log).not.toContain('mine-1');
+  });
+
   it('drains an instance on SIGTERM behind the proxy: no request fails, and it exits 0', async () => {
     const [leaving] = cluster.instances;
     if (!leaving) throw new Error('no instances');

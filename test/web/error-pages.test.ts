@@ -4,6 +4,7 @@
 import type { RedisClientType } from 'redis';
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { recordingLogger } from '../helpers/log.js';
 import { redisServerInstalled, usePrivateRedis } from '../helpers/redis-server.js';
 import { toolAvailable } from '../helpers/services.js';
 import { csrfFrom, decode, json, makeShop, postForm, type Shop } from '../helpers/shop.js';
@@ -106,6 +107,28 @@ describe('error pages for a shopper with a session', () => {
     const { agent } = await member(shop);
     const res = await agent.get('/no-such-page').set(json).expect(404);
     expect(res.body).toEqual({ error: 'Nothing here at /no-such-page' });
+  });
+});
+
+describe('the request id on an error page', () => {
+  it('shows the id to quote: the X-Request-Id of the answer, and of the logged error', async () => {
+    const { logger, lines } = recordingLogger();
+    const logged = await makeShop({ logger });
+    const { agent } = await member(logged);
+    logged.services.stock.levelsOf = async () => {
+      throw new Error('boom: stock table on fire');
+    };
+    const res = await agent.get('/cart').expect(500);
+    const id = res.headers['x-request-id'];
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.text).toContain(`quote this id: <code>${id}</code>`);
+    expect(lines.find((l) => l.msg === 'request failed')).toMatchObject({ req: { id, url: '/cart' } });
+  });
+
+  it('shows an id sent in as it came, in the neutral frame too', async () => {
+    const res = await request(shop.app).get('/css/no-such-file.css').set('X-Request-Id', 'edge-7').expect(404);
+    expectFrame(res.text, { cartCount: 0, theme: 'light' });
+    expect(res.text).toContain('quote this id: <code>edge-7</code>');
   });
 });
 
