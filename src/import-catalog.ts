@@ -4,7 +4,8 @@
 import { ProductRepository } from './catalog/product-store.js';
 import { loadProducts } from './catalog/products.js';
 import { loadConfig } from './config.js';
-import { isPostgresUrl, openDatabase } from './db/connect.js';
+import { openDatabase } from './db/connect.js';
+import { databaseLabel } from './db/label.js';
 
 async function main(): Promise<void> {
   const file = process.argv[2];
@@ -15,10 +16,9 @@ async function main(): Promise<void> {
   }
   const products = loadProducts(file); // throws CatalogFileError, a message for a person
   const config = loadConfig();
-  const url = config.databaseUrl;
-  // host:port only: a PostgreSQL URL may hold a password.
-  const where = isPostgresUrl(url) ? `PostgreSQL at ${new URL(url).host}${new URL(url).pathname}` : url;
-  const db = await openDatabase(url, { timeoutMs: 60_000 }); // a big first import is one long transaction
+  const where = databaseLabel(config.databaseUrl);
+  // A big first import is one long transaction.
+  const db = await openDatabase(config.databaseUrl, { timeoutMs: 60_000 });
   try {
     const started = Date.now();
     const s = await new ProductRepository(db).import(products);

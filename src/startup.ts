@@ -1,11 +1,13 @@
 // Start-up against dependencies that may come up after us (a fresh docker compose,
 // a rolling restart): wait for them within STARTUP_RETRY_MS, then give up with a
-// message for a person. Also the listen that fails loudly on a taken port.
+// message for a person. Also the listen that fails loudly on a taken port, and the line
+// that says where the shop then runs.
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createClient, type RedisClientType } from 'redis';
 import type { Config } from './config.js';
 import { type Db, isPostgresUrl, openDatabase } from './db/connect.js';
+import { databaseLabel } from './db/label.js';
 import { asDatabaseUnavailable } from './db/unavailable.js';
 import { withTimeout } from './unavailable.js';
 
@@ -24,6 +26,25 @@ export function listen(server: Server, port: number, host: string): Promise<void
     });
     server.listen(port, host, () => resolve());
   });
+}
+
+/**
+ * The start-up line: the address really listened on (PORT=0 picks one), the session store
+ * and the database, with no password from REDIS_URL or DATABASE_URL.
+ */
+export function listeningLine(server: Server, config: Config, sessionStore: string): string {
+  const sessions =
+    sessionStore === 'redis' && config.redisUrl ? `Redis at ${new URL(config.redisUrl).host}` : sessionStore;
+  const database = databaseLabel(config.databaseUrl);
+  return `Session Shop listening on ${addressOf(server)} (sessions: ${sessions}; database: ${database})`;
+}
+
+function addressOf(server: Server): string {
+  const at = server.address();
+  if (at === null || typeof at === 'string') return String(at); // not listening; a pipe
+  const url = `http://${at.family === 'IPv6' ? `[${at.address}]` : at.address}:${at.port}`;
+  // Every interface (HOST=0.0.0.0, the default): a browser on this machine reaches it as localhost.
+  return at.address === '0.0.0.0' || at.address === '::' ? `${url}, http://localhost:${at.port}` : url;
 }
 
 /**

@@ -68,6 +68,13 @@ describe('loadConfig: switches', () => {
 });
 
 describe('loadConfig: named settings', () => {
+  it('reads LOG_FORMAT as pretty, json or auto (the default), naming it when it is anything else', () => {
+    expect(loadConfig({}).logFormat).toBe('auto');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(() => loadConfig({ LOG_FORMAT: 'colour' })).toThrow(/^Invalid environment:\n {2}LOG_FORMAT: /);
+  });
+
   it('slides the idle login timeout in steps of a tenth of it, at most a minute, unless told', () => {
     expect(loadConfig({}).session.authSeenGranularityMs).toBe(60_000);
     expect(loadConfig({ AUTH_IDLE_MS: '100000' }).session.authSeenGranularityMs).toBe(10_000);

@@ -19,13 +19,23 @@ function expectNoStack(output: string): void {
 }
 
 describe('start-up', () => {
-  it('listens, says where and on which session store, and serves the shop', async () => {
+  it('listens, says where and on which session store and database, and serves the shop', async () => {
     server = await startServer();
     // The log is written asynchronously: the line may come just after the first answer.
     const line = await server.waitForOutput(/Session Shop listening on/);
-    expect(line).toContain(`Session Shop listening on http://localhost:${server.port} (sessions: memorystore)`);
+    expect(line).toContain(
+      `Session Shop listening on http://127.0.0.1:${server.port} (sessions: memorystore; database: SQLite in memory)`,
+    );
     expect(await probe(server.port, '/')).toBe(200);
     expect(await probe(server.port, '/readyz')).toBe(200);
+  });
+
+  it('writes readable lines, not JSON, with LOG_FORMAT=pretty', async () => {
+    server = await startServer({ env: { LOG_FORMAT: 'pretty' } });
+    await server.waitForOutput(/INFO: Session Shop listening on http:\/\/127\.0\.0\.1:\d+ \(/);
+    expect(await probe(server.port, '/')).toBe(200);
+    await server.waitForOutput(/INFO: request completed · GET \/ → 200 in \d+ ms · [0-9a-f-]{36}$/);
+    expect(server.output()).not.toMatch(/^\{"level"/m);
   });
 
   it('refuses an invalid environment with the variable and why, and exit code 1', async () => {
@@ -48,7 +58,8 @@ describe('start-up', () => {
 
   it('warns outside production that a generated secret ends every session at a restart', async () => {
     server = await startServer({ env: { NODE_ENV: 'development', SESSION_SECRET: undefined } });
-    expect(server.output()).toMatch(/SESSION_SECRET is not set: using a random secret/);
+    // Written asynchronously, like every line: it may come just after the server answers.
+    await server.waitForOutput(/SESSION_SECRET is not set: using a random secret/);
   });
 
   it('refuses a broken catalog file, naming the file and the product', async () => {

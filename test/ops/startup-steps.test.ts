@@ -5,7 +5,7 @@ import http from 'node:http';
 import { createClient, type RedisClientType } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { listen, waitForDatabase, waitForRedis } from '../../src/startup.js';
+import { listen, listeningLine, waitForDatabase, waitForRedis } from '../../src/startup.js';
 import { recordingLogger } from '../helpers/log.js';
 import { freePort, PrivateRedis, redisServerInstalled } from '../helpers/redis-server.js';
 import { POSTGRES_URL, serviceAvailable, toolAvailable } from '../helpers/services.js';
@@ -39,6 +39,44 @@ describe('listen, on an address this machine does not have', () => {
     const server = http.createServer();
     servers.push(server);
     await expect(listen(server, 0, '192.0.2.1')).rejects.toMatchObject({ code: 'EADDRNOTAVAIL' });
+  });
+});
+
+describe('listeningLine', () => {
+  async function listening(host: string) {
+    const server = http.createServer();
+    servers.push(server);
+    await listen(server, 0, host);
+    const address = server.address();
+    return { server, port: typeof address === 'object' && address !== null ? address.port : 0 };
+  }
+
+  it('names the address really listened on, the session store and the database', async () => {
+    const { server, port } = await listening('127.0.0.1');
+    expect(listeningLine(server, config({ DATABASE_URL: ':memory:' }), 'memorystore')).toBe(
+      `Session Shop listening on http://127.0.0.1:${port} (sessions: memorystore; database: SQLite in memory)`,
+    );
+    expect(listeningLine(server, config({ DATABASE_URL: 'data/x.db' }), 'memorystore')).toContain(
+      `database: SQLite at ${process.cwd()}/data/x.db)`,
+    );
+  });
+
+  it('says where a browser finds a server listening on every interface', async () => {
+    const { server, port } = await listening('0.0.0.0');
+    expect(listeningLine(server, config(), 'memorystore')).toMatch(
+      new RegExp(`^Session Shop listening on http://0\\.0\\.0\\.0:${port}, http://localhost:${port} \\(`),
+    );
+  });
+
+  it('names Redis and PostgreSQL by host (and database), never the user or the password', async () => {
+    const { server } = await listening('127.0.0.1');
+    const env = {
+      REDIS_URL: 'redis://shop:r-s3cret@cache.internal:6380/2',
+      DATABASE_URL: 'postgres://shop:p-s3cret@db:5433/shop',
+    };
+    const line = listeningLine(server, config(env), 'redis');
+    expect(line).toMatch(/\(sessions: Redis at cache\.internal:6380; database: PostgreSQL at db:5433\/shop\)$/);
+    expect(line).not.toMatch(/s3cret|shop:|shop@/);
   });
 });
 
