@@ -17,7 +17,7 @@ import { OrderRepository } from './orders/orders.js';
 import { CartState } from './session/cart-state.js';
 import { LocalSessionLock, type SessionLock } from './session/lock.js';
 import { RedisSessionLock } from './session/redis-lock.js';
-import { createSessionStore } from './session/setup.js';
+import { createSessionStore, SESSION_KEY_PREFIX } from './session/setup.js';
 import { PageCache } from './web/page-cache.js';
 
 export type Services = {
@@ -69,6 +69,8 @@ export async function createServices(
         leaseMs: config.lock.leaseMs,
         callTimeoutMs: config.timeouts.storeMs,
         maxWaiting: config.lock.maxWaiting,
+        // The session is read in the same round trip as its lock is taken.
+        dataKeyOf: (sid) => SESSION_KEY_PREFIX + sid,
       })
     : undefined;
   const metrics = new Metrics();

@@ -32,8 +32,11 @@ export function fenceWith(data: object, lock: LockHandle): boolean {
 export class FencedStore extends session.Store {
   constructor(
     private readonly inner: RedisStore,
-    /** The session the previous holder of its lock wrote, handed on with the lock (RedisSessionLock.takeHandedOver). */
-    private readonly handedOver?: (sid: string, key: string) => string | undefined,
+    /**
+     * The session as its lock knows it (RedisSessionLock.takeHandedOver): read as the lock
+     * was taken, or written by the holder before; null when there is none; undefined, ask Redis.
+     */
+    private readonly handedOver?: (sid: string, key: string) => string | null | undefined,
   ) {
     super();
   }
@@ -45,7 +48,7 @@ export class FencedStore extends session.Store {
       return;
     }
     settle(
-      Promise.resolve().then(() => this.inner.serializer.parse(value) as SessionData),
+      Promise.resolve().then(() => (value === null ? null : (this.inner.serializer.parse(value) as SessionData))),
       callback,
     );
   }

@@ -11,6 +11,12 @@ import { LocalSessionLock, type LockHandle, type SessionLock } from './lock.js';
 
 // Deletes the key only if it still holds our token: never frees someone else's lock.
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+// SET NX with a lease, and when it is ours, the session it guards (KEYS[2]) read in the same
+// step: { 1, value or nil } taken, { 0 } held by someone else. One round trip, not two.
+const TAKE_AND_READ = `if redis.call("set", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then
+return { 1, redis.call("get", KEYS[2]) }
+end
+return { 0 }`;
 // Extends the lease only if the lock is still ours: 1 held, 0 lost.
 const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
 // RENEW, and while the lock is ours, the write too (KEYS[2] = ARGV[3], expiring in ARGV[4] s),
@@ -33,6 +39,11 @@ export type RedisLockOptions = {
   /** A holder is renewed for at most this long; past it the lock lapses (a stuck handler). */
   maxHoldMs?: number;
   prefix?: string;
+  /**
+   * Where the session of a locked ID is kept (`shop:sess:` + ID): read in the same round
+   * trip as the lock is taken, and given to the store once (takeHandedOver).
+   */
+  dataKeyOf?: (key: string) => string;
 };
 
 type Held = {
@@ -42,10 +53,11 @@ type Held = {
   lost: boolean;
   handOffs: number;
   /**
-   * The last value written under this lock (writeFenced), passed on with it: while the
+   * What Redis holds at `key` (null: nothing) while this lock is held: read when the lock
+   * was taken, or last written under it (writeFenced), and passed on with it. While the
    * lock goes from holder to holder in this process, nobody else can write that key.
    */
-  written?: { key: string; value: string };
+  known?: { key: string; value: string | null };
 };
 
 /**
@@ -113,7 +125,7 @@ export class RedisSessionLock implements SessionLock {
       // one timeout later. Answer now, so no request waits more than one STORE_TIMEOUT_MS.
       // Only this key's: a failure on another session says little about this one's turn.
       if (this.failuresOf(lockKey) > failuresBefore) throw new UnavailableError('sessions');
-      const held = await this.takeInRedis(lockKey, deadline);
+      const held = await this.takeInRedis(key, lockKey, deadline);
       if (held === undefined) {
         await inProcess.release();
         return undefined;
@@ -136,7 +148,7 @@ export class RedisSessionLock implements SessionLock {
     await this.local.releaseAll();
   }
 
-  private async takeInRedis(lockKey: string, deadline: number): Promise<Held | undefined> {
+  private async takeInRedis(key: string, lockKey: string, deadline: number): Promise<Held | undefined> {
     const token = randomUUID();
     const holdBackUntil = this.givingWay.get(lockKey);
     if (holdBackUntil !== undefined) {
@@ -144,19 +156,16 @@ export class RedisSessionLock implements SessionLock {
       if (holdBackUntil > Date.now()) await sleep(holdBackUntil - Date.now());
     }
     for (let attempt = 0; ; attempt++) {
-      let set: string | null;
+      let taken: { known?: Held['known'] } | undefined;
       try {
-        set = await this.call(
-          lockKey,
-          this.redis.set(lockKey, token, { condition: 'NX', expiration: { type: 'PX', value: this.options.leaseMs } }),
-        );
+        taken = await this.call(lockKey, this.take(key, lockKey, token));
       } catch (err) {
         // The SET may still land after we gave up on it: take it back, or the
         // session would stay locked by nobody until the lease ran out.
         this.redis.eval(RELEASE, { keys: [lockKey], arguments: [token] }).catch(() => {});
         throw err;
       }
-      if (set === 'OK') return { lockKey, token, since: Date.now(), lost: false, handOffs: 0 };
+      if (taken) return { lockKey, token, since: Date.now(), lost: false, handOffs: 0, known: taken.known };
       if (Date.now() >= deadline) return undefined;
       // Another process holds it: say that we want it (see release), then wait a little.
       // Jitter keeps processes from retrying in lock-step.
@@ -165,6 +174,20 @@ export class RedisSessionLock implements SessionLock {
       const backoff = Math.min(5 * 2 ** Math.min(attempt, 4), 50);
       await sleep(backoff / 2 + Math.random() * backoff);
     }
+  }
+
+  /** One SET NX, and the session read with it when its key is known: undefined when someone else holds the lock. */
+  private async take(key: string, lockKey: string, token: string): Promise<{ known?: Held['known'] } | undefined> {
+    const lease = this.options.leaseMs;
+    const dataKey = this.options.dataKeyOf?.(key);
+    if (dataKey === undefined) {
+      const set = await this.redis.set(lockKey, token, { condition: 'NX', expiration: { type: 'PX', value: lease } });
+      return set === 'OK' ? {} : undefined;
+    }
+    const reply = await this.redis.eval(TAKE_AND_READ, { keys: [lockKey, dataKey], arguments: [token, String(lease)] });
+    if (!Array.isArray(reply) || reply[0] !== 1) return undefined;
+    const value: unknown = reply[1];
+    return { known: { key: dataKey, value: typeof value === 'string' ? value : null } };
   }
 
   private handle(held: Held, inProcess: LockHandle): LockHandle {
@@ -211,7 +234,7 @@ export class RedisSessionLock implements SessionLock {
         const outcome = await this.call(held.lockKey, this.redis.eval(WRITE_FENCED, args));
         // -1, too late: nothing written, but the lock is still ours, and release() must free it.
         if (outcome === 0) held.lost = true;
-        held.written = outcome === 1 ? { key, value } : undefined;
+        held.known = outcome === 1 ? { key, value } : undefined;
         return outcome === 1;
       },
       release,
@@ -223,17 +246,18 @@ export class RedisSessionLock implements SessionLock {
   }
 
   /**
-   * What was last written at `dataKey` under the lock on `key` that this process holds,
-   * by this holder or one that handed the lock to it: the lock has not left this process
-   * since (a new one has no `written`), so Redis holds exactly that value, and reading
-   * it back would only cost a round trip. Given out once.
+   * What Redis holds at `dataKey` (null: nothing) under the lock on `key` that this process
+   * holds: read as the lock was taken, or last written under it by this holder or one that
+   * handed the lock to it. The lock has not left this process since, so nobody else can
+   * have written there, and reading it again would only cost a round trip. Given out once;
+   * undefined when not known.
    */
-  takeHandedOver(key: string, dataKey: string): string | undefined {
+  takeHandedOver(key: string, dataKey: string): string | null | undefined {
     const lockKey = this.prefix + key;
     for (const held of this.held) {
-      if (held.lockKey !== lockKey || held.written?.key !== dataKey) continue;
-      const { value } = held.written;
-      held.written = undefined;
+      if (held.lockKey !== lockKey || held.known?.key !== dataKey) continue;
+      const { value } = held.known;
+      held.known = undefined;
       return value;
     }
     return undefined;

@@ -44,6 +44,9 @@ export function createSessionStore(
   return info;
 }
 
+/** Where connect-redis keeps each session in Redis: this prefix, then the session ID. */
+export const SESSION_KEY_PREFIX = 'shop:sess:';
+
 function redisStore(
   config: Config,
   redis: RedisClientType,
@@ -54,7 +57,7 @@ function redisStore(
   // TTLs come from each session's cookie.maxAge (see ShopSession.refreshLifetime).
   // Writes under a session lock are checked against it in the same step (fenced-store.ts).
   const handedOver = lock && ((sid: string, key: string) => lock.takeHandedOver(sid, key));
-  const store = new FencedStore(new RedisStore({ client: redis, prefix: 'shop:sess:' }), handedOver);
+  const store = new FencedStore(new RedisStore({ client: redis, prefix: SESSION_KEY_PREFIX }), handedOver);
   return { store: new GuardedStore(recorded(store), config.timeouts.storeMs, observe), name: 'redis' };
 }
 

@@ -74,6 +74,36 @@ describe.skipIf(!available)('FencedStore', () => {
     expect(await load()).toMatchObject({ n: 'from redis' });
   });
 
+  it('loads a session read in the same round trip as its lock was taken, and knows when there is none', async () => {
+    const client = await redis.client();
+    const lock = new RedisSessionLock(client, {
+      leaseMs: 10_000,
+      callTimeoutMs: 1_000,
+      dataKeyOf: (sid) => PREFIX + sid,
+    });
+    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), (sid, key) =>
+      lock.takeHandedOver(sid, key),
+    );
+    const load = (sid: string) =>
+      new Promise((resolve, reject) => store.get(sid, (err, data) => (err ? reject(err) : resolve(data))));
+    const stored = { cookie: inAnHour(), n: 'stored' };
+    await client.set(`${PREFIX}read`, JSON.stringify(stored));
+
+    const held = await lock.acquire('read', 1000);
+    const none = await lock.acquire('nothing-stored', 1000);
+    // Changed behind the locks' backs (no lock holder would do this): what the loads return
+    // is what came with each lock, read as it was taken, not a second read.
+    const later = { cookie: inAnHour(), n: 'changed later' };
+    await client.set(`${PREFIX}read`, JSON.stringify(later));
+    await client.set(`${PREFIX}nothing-stored`, JSON.stringify(later));
+    expect(await load('read')).toEqual(stored);
+    expect(await load('nothing-stored')).toBeNull();
+    // Given out once: the next load reads Redis.
+    expect(await load('read')).toEqual(later);
+    await held?.release();
+    await none?.release();
+  });
+
   it('confirms the lock first for a session without an expiry, which it cannot write in one step', async () => {
     const { client, lock, write, stored } = await setUp('no-expiry');
     const held = { cookie: { originalMaxAge: null }, n: 1 };
