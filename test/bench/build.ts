@@ -11,7 +11,8 @@ import ts from 'typescript';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
-const BENCH_SCRIPTS = ['bare-server', 'session-server', 'heap-probe'] as const;
+// growth-server imports shopper: both are transpiled, side by side.
+const BENCH_SCRIPTS = ['bare-server', 'session-server', 'heap-probe', 'growth-server', 'shopper'] as const;
 
 export type Build = {
   dir: string;

@@ -53,7 +53,8 @@ export async function deleteSessions(cookies: string[], url: string): Promise<nu
   }
 }
 
-function sessionKey(cookie: string): string | undefined {
+/** The store's Redis key for a `shop.sid=s%3A<id>.<signature>` cookie. */
+export function sessionKey(cookie: string): string | undefined {
   const value = decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1));
   const match = /^s:(.+)\.[^.]+$/.exec(value);
   return match?.[1] === undefined ? undefined : `shop:sess:${match[1]}`;

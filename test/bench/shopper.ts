@@ -19,10 +19,14 @@ export async function newSession(baseUrl: string, path: string): Promise<string>
   return cookie;
 }
 
-/** Puts one of each CART_PRODUCTS in the session's cart, then checks the store sees all of them. */
-export async function fillCart(baseUrl: string, cookie: string): Promise<void> {
+/** Puts one of each product (CART_PRODUCTS unless told) in the session's cart, then checks the store sees all of them. */
+export async function fillCart(
+  baseUrl: string,
+  cookie: string,
+  productIds: readonly string[] = CART_PRODUCTS,
+): Promise<void> {
   const headers = { ...PROXY_HEADERS, ...JSON_HEADERS, cookie };
-  for (const productId of CART_PRODUCTS) {
+  for (const productId of productIds) {
     const res = await fetch(`${baseUrl}/cart/items`, {
       method: 'POST',
       headers,
@@ -33,8 +37,7 @@ export async function fillCart(baseUrl: string, cookie: string): Promise<void> {
   }
   const res = await fetch(`${baseUrl}/cart`, { headers });
   const count = cartCount(await res.json());
-  if (count !== CART_PRODUCTS.length)
-    throw new Error(`the cart holds ${count} items, expected ${CART_PRODUCTS.length}`);
+  if (count !== productIds.length) throw new Error(`the cart holds ${count} items, expected ${productIds.length}`);
 }
 
 /** `count` sessions made in parallel, each with a filled cart when `withCart`. */

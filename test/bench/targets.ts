@@ -39,6 +39,8 @@ export type StartOptions = {
   probeFile?: string;
   /** More environment for the store, over everything above. */
   env?: Record<string, string>;
+  /** Run this script instead of the store's server.js, with the store's environment (growth-server). */
+  script?: string;
 };
 
 export function startTarget(build: Build, target: Target, options: StartOptions = {}): Promise<Server> {
@@ -70,5 +72,5 @@ export function startTarget(build: Build, target: Target, options: StartOptions 
     ...probeEnv,
     ...options.env,
   };
-  return startServer({ ...common, name: target, script: build.storeScript, env });
+  return startServer({ ...common, name: target, script: options.script ?? build.storeScript, env });
 }

@@ -37,6 +37,11 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** The redis-server process, for reading its CPU time (the bench). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Starts (again) on the same port, with nothing on disk. */
   async restart(): Promise<void> {
     const child = spawn(
