@@ -1,10 +1,12 @@
 // Progressive enhancement: forms work without JavaScript (POST, then redirect and a
 // flash message). With it, add-to-cart and quantity changes happen in place: the badge
 // and every figure update, the button says "Added ✓" and the flash area (a polite live
-// region) announces the result. Each display preference is posted on its own as soon as
-// it changes, then the page reloads to show it. Same routes, JSON instead of HTML.
+// region) announces the result. Display preferences that changed are posted together once
+// the shopper has chosen, then the page reloads to show them. Same routes, JSON instead of HTML.
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? '';
 const ADDED_MS = 2000;
+// A quantity stepped to with the arrow keys is sent once the keys have rested this long.
+const SETTLE_MS = 1000;
 
 /** Answers { sent: false } only when no response came back: then a normal form post is safe to try. */
 async function postJson(url, body) {
@@ -79,14 +81,20 @@ function confirmOnButton(button) {
   }, ADDED_MS);
 }
 
-document.addEventListener('submit', async (event) => {
-  const form = event.target;
-  if (!(form instanceof HTMLFormElement) || !form.matches('[data-cart-form]')) return;
-  event.preventDefault();
-  const button = form.querySelector('button[type="submit"]');
-  if (button) button.disabled = true;
+// The guided tour's panel (development only) is worked out by the server from the session:
+// after a change in place, this page is read again for it. Should that fail, a reload shows it.
+async function refreshTour() {
+  const panel = document.querySelector('.tour');
+  if (!panel) return;
+  const response = await fetch(window.location.href, { headers: { Accept: 'text/html' } }).catch(() => undefined);
+  if (!response?.ok) return;
+  const fresh = new DOMParser().parseFromString(await response.text(), 'text/html').querySelector('.tour');
+  if (fresh) panel.replaceChildren(...fresh.childNodes);
+}
+
+/** Posts a cart form (add, or a line's quantity) and shows the answer in place. */
+async function sendCartForm(form, button) {
   const result = await postJson(form.action, Object.fromEntries(new FormData(form)));
-  if (button) button.disabled = false;
   // Only a request that never reached the server may be sent again: an answered one was applied.
   if (!result.sent) return form.submit();
   const { ok, data } = result;
@@ -98,24 +106,146 @@ document.addEventListener('submit', async (event) => {
   const added = data.cart.lines.find((l) => l.productId === productId);
   if (added && button) confirmOnButton(button);
   showMessage(added ? `Added to your cart: ${added.name} (now ${added.quantity}).` : 'Cart updated.', 'success');
+  refreshTour();
+}
+
+const sending = new WeakSet(); // cart forms whose request is running
+const sendAgain = new WeakSet(); // quantity forms changed while theirs ran
+
+document.addEventListener('submit', async (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement)) return;
+  if (form.matches('[data-prefs-form]')) {
+    event.preventDefault();
+    return applyPreferences(form);
+  }
+  if (!form.matches('[data-cart-form]')) return;
+  event.preventDefault();
+  // A second press while the request runs adds nothing; a quantity changed meanwhile is sent after it.
+  if (sending.has(form)) {
+    if (form.matches('[data-autosubmit]')) sendAgain.add(form);
+    return;
+  }
+  sending.add(form);
+  // aria-disabled, not disabled: a disabled button drops the keyboard focus to <body>.
+  const button = form.querySelector('button[type="submit"]');
+  button?.setAttribute('aria-disabled', 'true');
+  try {
+    await sendCartForm(form, button);
+  } finally {
+    sending.delete(form);
+    button?.removeAttribute('aria-disabled');
+  }
+  if (sendAgain.delete(form)) form.requestSubmit();
 });
 
-// A display preference posts just itself (so the others stay as they were), then the page
-// reloads to show it. Should the post not get through, the whole form goes the no-JS way.
-async function savePreference(form, select) {
-  const result = await postJson(form.action, { [select.name]: select.value });
+// Display preferences: those the shopper changed, as the page was served (defaultSelected).
+function changedPreferences(form) {
+  const changed = {};
+  for (const select of form.querySelectorAll('select')) {
+    const served = Array.from(select.options).find((option) => option.defaultSelected)?.value;
+    if (select.value !== served) changed[select.name] = select.value;
+  }
+  return changed;
+}
+
+// Which drop-down to focus again once the page has reloaded (a keyboard shopper stays put).
+const REFOCUS_KEY = 'session-shop:refocus';
+
+// The changed preferences go in one post (so the others stay as they were), then the page
+// reloads to show them. Should the post not get through, the whole form goes the no-JS way.
+async function applyPreferences(form) {
+  const changed = changedPreferences(form);
+  if (Object.keys(changed).length === 0) return;
+  const result = await postJson(form.action, changed);
   if (!result.sent) return form.submit();
   if (!result.ok) return showMessage(result.data.error ?? 'That did not work. Please reload the page.', 'error');
+  // From a drop-down, back to it; from "Apply" (no name), to the first choice it applied.
+  const focused = form.contains(document.activeElement) ? document.activeElement : undefined;
+  try {
+    if (focused) sessionStorage.setItem(REFOCUS_KEY, focused.name || Object.keys(changed)[0]);
+  } catch {} // storage refused (a privacy setting): focus starts at the top, as on any page
   window.location.reload();
 }
 
-// Quantity drop-downs and preference choices apply as soon as they change.
-document.addEventListener('change', (event) => {
+function refocusAfterReload() {
+  let name;
+  try {
+    name = sessionStorage.getItem(REFOCUS_KEY);
+    sessionStorage.removeItem(REFOCUS_KEY);
+  } catch {
+    return;
+  }
+  const select = name && document.querySelector(`[data-prefs-form] select[name="${CSS.escape(name)}"]`);
+  if (!select) return;
+  const disclosure = select.closest('details'); // "Display", closed on phones
+  if (disclosure) disclosure.open = true;
+  select.focus();
+}
+
+// On Windows and Linux, an arrow key (or a typed letter) on a closed drop-down changes its
+// value and fires "change" at once, once per key (macOS opens the list instead). A shopper
+// stepping through the choices has not chosen yet (WCAG 3.2.2): such a change waits for
+// Enter, or "Apply" (display), or Tab or a pause (quantity). A pointer choice applies at once.
+let keyedSelect;
+const settling = new Map(); // quantity form → its pending send
+
+function sendSettled(form) {
+  if (!settling.has(form)) return;
+  clearTimeout(settling.get(form));
+  settling.delete(form);
+  form.requestSubmit();
+}
+
+document.addEventListener('keydown', (event) => {
   const select = event.target;
-  const prefs = select.closest?.('[data-prefs-form]');
-  if (prefs) return savePreference(prefs, select);
-  select.closest?.('[data-autosubmit]')?.requestSubmit();
+  if (!(select instanceof HTMLSelectElement) || event.key === 'Tab' || event.key === 'Escape') return;
+  if (event.key === 'Enter') {
+    const prefs = select.closest('[data-prefs-form]');
+    if (prefs) applyPreferences(prefs);
+    const quantity = select.closest('[data-autosubmit]');
+    if (quantity) sendSettled(quantity);
+    return;
+  }
+  keyedSelect = select;
+  // The key's own "change" comes before the next task; a later one is not the key's.
+  setTimeout(() => {
+    if (keyedSelect === select) keyedSelect = undefined;
+  });
 });
 
-// With JavaScript on, the "Update"/"Apply" buttons are not needed.
-for (const button of document.querySelectorAll('[data-no-js]')) button.hidden = true;
+document.addEventListener('change', (event) => {
+  const select = event.target;
+  if (!(select instanceof HTMLSelectElement)) return;
+  const byKey = select === keyedSelect;
+  const prefs = select.closest('[data-prefs-form]');
+  if (prefs && !byKey) return applyPreferences(prefs);
+  if (prefs) return offerApply(prefs);
+  const quantity = select.closest('[data-autosubmit]');
+  if (!quantity) return;
+  clearTimeout(settling.get(quantity));
+  settling.set(
+    quantity,
+    setTimeout(() => sendSettled(quantity), SETTLE_MS),
+  );
+  if (!byKey) sendSettled(quantity);
+});
+
+// Leaving a quantity stepped to with the keys sends it at once.
+document.addEventListener('focusout', (event) => {
+  const quantity = event.target.closest?.('[data-autosubmit]');
+  if (quantity) sendSettled(quantity);
+});
+
+/** Offers "Apply" while the display choices differ from the page's, so the keyboard can reach it. */
+function offerApply(form) {
+  const apply = form.querySelector('[data-no-js]');
+  apply?.toggleAttribute('data-idle', Object.keys(changedPreferences(form)).length === 0);
+}
+
+// With JavaScript on, "Update" is not needed, and "Apply" waits, idle (shop.css), until a key changes a choice.
+for (const button of document.querySelectorAll('[data-no-js]')) {
+  if (button.closest('[data-prefs-form]')) button.toggleAttribute('data-idle', true);
+  else button.hidden = true;
+}
+refocusAfterReload();

@@ -7,7 +7,7 @@ import { access } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
-import { makeShop, type Shop } from '../helpers/shop.js';
+import { makeShop, type Shop, type ShopOptions } from '../helpers/shop.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -45,8 +45,8 @@ export function launchChromium(): Promise<Browser> {
 export type RunningShop = { shop: Shop; baseURL: string; close: () => Promise<void> };
 
 /** The real app (SQLite :memory:, demo accounts) listening on a free local port. */
-export async function startShop(): Promise<RunningShop> {
-  const shop = await makeShop();
+export async function startShop(options?: ShopOptions): Promise<RunningShop> {
+  const shop = await makeShop(options);
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = shop.app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(listening)));
   });

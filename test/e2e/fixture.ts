@@ -3,6 +3,7 @@
 // console error, threw, or broke the Content-Security-Policy.
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { ShopOptions } from '../helpers/shop.js';
 import { launchChromium, type RunningShop, startShop } from './browser.js';
 import { openShopper, type Shopper, type ShopperOptions } from './shopper.js';
 
@@ -16,14 +17,17 @@ export const COLOMBIA = { id: 'p-002', slug: 'colombia-huila-beans-250-g', name:
 export const ESPRESSO = { id: 'p-003', slug: 'house-espresso-blend-1-kg', name: 'House Espresso Blend 1 kg' };
 export const EARL_GREY = { id: 'p-009', slug: 'earl-grey-supreme-100-g', name: 'Earl Grey Supreme 100 g' };
 
-/** Call inside a describe: registers the hooks and answers the ways to open a shopper. */
-export function browserFixture() {
+/**
+ * Call inside a describe: registers the hooks and answers the ways to open a shopper.
+ * `shop` configures the app, e.g. { env: { NODE_ENV: 'development' } } for the guided tour.
+ */
+export function browserFixture(shop?: ShopOptions) {
   let browser: Browser | undefined;
   let running: RunningShop | undefined;
   let opened: Shopper[] = [];
 
   beforeAll(async () => {
-    [browser, running] = await Promise.all([launchChromium(), startShop()]);
+    [browser, running] = await Promise.all([launchChromium(), startShop(shop)]);
   });
 
   afterAll(async () => {
