@@ -11,10 +11,14 @@ import { LocalSessionLock, type LockHandle, type SessionLock } from './lock.js';
 
 // Deletes the key only if it still holds our token: never frees someone else's lock.
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
-// SET NX with a lease, and when it is ours, the session it guards (KEYS[2]) read in the same
+// SET NX with a lease, and when it is ours, the session it guards (ARGV[3]) read in the same
 // step: { 1, value or nil } taken, { 0 } held by someone else. One round trip, not two.
+// The session's key is an argument, not a KEYS entry: Redis's ACL takes every declared key
+// of a script as written, and a user that may only read sessions would be refused the
+// lock; the GET itself is still checked against the ACL. (Not for Redis Cluster as it is:
+// there the two keys would need one hash tag, and both would be declared.)
 const TAKE_AND_READ = `if redis.call("set", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then
-return { 1, redis.call("get", KEYS[2]) }
+return { 1, redis.call("get", ARGV[3]) }
 end
 return { 0 }`;
 // Extends the lease only if the lock is still ours: 1 held, 0 lost.
@@ -184,7 +188,7 @@ export class RedisSessionLock implements SessionLock {
       const set = await this.redis.set(lockKey, token, { condition: 'NX', expiration: { type: 'PX', value: lease } });
       return set === 'OK' ? {} : undefined;
     }
-    const reply = await this.redis.eval(TAKE_AND_READ, { keys: [lockKey, dataKey], arguments: [token, String(lease)] });
+    const reply = await this.redis.eval(TAKE_AND_READ, { keys: [lockKey], arguments: [token, String(lease), dataKey] });
     if (!Array.isArray(reply) || reply[0] !== 1) return undefined;
     const value: unknown = reply[1];
     return { known: { key: dataKey, value: typeof value === 'string' ? value : null } };
