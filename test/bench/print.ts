@@ -1,5 +1,5 @@
 // What the bench prints on stdout once everything is measured: the machine, the
-// throughput and memory tables (text, then Markdown for the README), and last the
+// throughput and memory tables (text, then Markdown for docs/performance.md), and last the
 // PASS/FAIL line of every target, so the verdict is the last thing on the screen.
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { CPU_TICK_MS } from './cpu.js';

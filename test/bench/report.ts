@@ -1,5 +1,5 @@
 // The results as tables: aligned text for the terminal, then the same rows as
-// Markdown for the README. Ratios compare scenarios within this one run only. The
+// Markdown for docs/performance.md. Ratios compare scenarios within this one run only. The
 // CPU ratio is the compared scenario's server CPU per request ÷ this one's, so it
 // reads like the req/s ratio (below 1: this one costs more per request).
 import type { MemoryResult } from './memory.js';

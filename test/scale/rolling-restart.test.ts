@@ -1,5 +1,5 @@
 // A deploy, for real: three instances of src/server.ts behind HAProxy (deploy/haproxy.cfg)
-// restarted one by one, as the README's "Stopping an instance" says, while shoppers keep
+// restarted one by one, as docs/operating.md's "Stopping an instance" says, while shoppers keep
 // adding to their carts through the proxy. No connection may fail, no answer may be a
 // 5xx, and every add that was answered 200 must be in its cart afterwards.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The README's configuration table lists exactly the variables src/config.ts reads,
+// The configuration table (docs/operating.md) lists exactly the variables src/config.ts reads,
 // each with a default: a new setting cannot ship undocumented, nor a removed one linger.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const operating = readFileSync(join(ROOT, 'docs/operating.md'), 'utf8');
 const configSource = readFileSync(join(ROOT, 'src/config.ts'), 'utf8');
 
 /** The keys of the environment schema, read from its source: `  NAME: z…` lines. */
@@ -20,7 +20,7 @@ function schemaKeys(): string[] {
 
 /** Rows of the table under "## Configuration": [variables, default]. */
 function tableRows(): { names: string[]; fallback: string }[] {
-  const section = readme.split(/^## Configuration$/m)[1]?.split(/^## /m)[0] ?? '';
+  const section = operating.split(/^## Configuration$/m)[1]?.split(/^## /m)[0] ?? '';
   return section
     .split('\n')
     .filter((line) => line.startsWith('| `'))
@@ -30,7 +30,7 @@ function tableRows(): { names: string[]; fallback: string }[] {
     });
 }
 
-describe('README.md configuration table', () => {
+describe('the configuration table in docs/operating.md', () => {
   it('reads the schema keys from src/config.ts', () => {
     const keys = schemaKeys();
     for (const key of ['PORT', 'SESSION_SECRET', 'REDIS_URL', 'STARTUP_RETRY_MS']) expect(keys).toContain(key);
