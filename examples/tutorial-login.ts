@@ -9,7 +9,7 @@ import createMemoryStore from 'memorystore';
 import { z } from 'zod';
 
 const MemoryStore = createMemoryStore(session);
-// Only word characters: the name is echoed back, so no room for markup or control codes.
+// Letters, digits, _ . and - only: the name is echoed back, so no room for markup or control codes.
 const loginBody = z.object({ username: z.string().regex(/^[\w.-]{1,32}$/) });
 // The one key this file keeps, typed here so the rest of the code cannot misspell it.
 const sessionOf = (req: Request) => req.session as typeof req.session & { username?: string };
@@ -36,6 +36,13 @@ export function createApp(secret = secretFromEnv()) {
 
   // POST /login — the naive version sets req.session.username and redirects at once
   app.post('/login', (req: Request, res: Response) => {
+    // JSON sent as a form (curl -d without -H) parses as one odd key: say which header is missing.
+    const looksLikeJson =
+      req.is('urlencoded') && Object.keys(req.body ?? {}).some((k) => k.trimStart().startsWith('{'));
+    if (looksLikeJson || (req.body === undefined && req.is('*/*')))
+      return void res
+        .status(415)
+        .json({ error: 'Send JSON with the header Content-Type: application/json, or a form' });
     const parsed = loginBody.safeParse(req.body ?? {}); // a missing body must not crash into a 500
     if (!parsed.success) return void res.status(422).json({ error: 'username: 1–32 letters, digits, . _ -' });
     // A new ID on login: an ID planted before it (session fixation) must not become a logged-in one.
@@ -56,6 +63,14 @@ export function createApp(secret = secretFromEnv()) {
     const username = sessionOf(req).username;
     if (username === undefined) return void res.status(401).type('text').send('Please login first'); // 401, not 200
     res.type('text').send(`Welcome back, ${username}`); // text, not HTML: a name is never markup
+  });
+
+  // GET /logout — 405 rather than a bare 404: the method is wrong, not the path, and the answer says why
+  app.get('/logout', (_req: Request, res: Response) => {
+    res.status(405).set('Allow', 'POST').type('text');
+    res.send(
+      'Logging out changes state, so it is a POST: a GET can come from a link prefetch, an image tag or a crawler, which must not log anyone out. Send POST /logout.',
+    );
   });
 
   // POST /logout — never GET: a prefetch, an <img> or a crawler must not log anyone out

@@ -120,7 +120,7 @@ export function createApp(services: Services, logger: Logger): Express {
     next();
   });
   app.use(checkCsrf(cookie));
-  if (config.session.tour) app.use(tourPanel(storeLogOf(services.sessionStore))); // web/tour.ts
+  if (config.session.tour) app.use(tourPanel(storeLogOf(services.sessionStore), services.catalog)); // web/tour.ts
 
   // An import on any instance shows here within about a second (catalog/catalog-sync.ts).
   services.catalogSync.onError = (err) => logger.warn({ err }, 'catalog check failed: serving the catalog as it was');

@@ -16,7 +16,14 @@ import { ShopSession } from '../session/state.js';
 const COOKIE = 'lab.sid';
 const MINUTE = 60_000;
 
-export type SandboxView = { sessionId: string; user: string | null; cartLines: number; setCookie: boolean };
+/** One sandbox request: the ID it carried (null: no cookie), the session that answered, and what it held. */
+export type SandboxView = {
+  sentSessionId: string | null;
+  sessionId: string;
+  user: string | null;
+  cartLines: number;
+  setCookie: boolean;
+};
 export type FixationResult = {
   beforeLogin: SandboxView;
   afterLogin: SandboxView;
@@ -79,11 +86,14 @@ export async function runFixation(): Promise<FixationResult> {
   const server = sandboxApp().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const call = async (method: string, path: string, cookie?: string) => {
+  type Sent = { cookie?: string; id: string };
+  const call = async (method: string, path: string, sent?: Sent) => {
+    const cookie = sent?.cookie;
     const res = await fetch(base + path, { method, headers: cookie ? { cookie } : {} });
     const body = (await res.json()) as { id: string; user: string | null; cartLines: number };
     const set = res.headers.getSetCookie().find((c) => c.startsWith(`${COOKIE}=`));
     const view: SandboxView = {
+      sentSessionId: sent ? shortId(sent.id) : null,
       sessionId: shortId(body.id),
       user: body.user,
       cartLines: body.cartLines,
@@ -93,9 +103,9 @@ export async function runFixation(): Promise<FixationResult> {
   };
   try {
     const guest = await call('POST', '/add');
-    const member = await call('POST', '/login', guest.cookie);
-    const replayOld = await call('GET', '/whoami', guest.cookie);
-    const replayNew = await call('GET', '/whoami', member.cookie);
+    const member = await call('POST', '/login', guest);
+    const replayOld = await call('GET', '/whoami', guest);
+    const replayNew = await call('GET', '/whoami', member);
     return {
       beforeLogin: guest.view,
       afterLogin: member.view,

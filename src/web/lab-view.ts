@@ -18,11 +18,17 @@ export function lostUpdateView(result: LostUpdateResult) {
 export function fixationView(result: FixationResult) {
   const who = (v: SandboxView) => (v.user ? `logged in as ${v.user}` : 'a guest');
   const step = (label: string, v: SandboxView) => ({ label, ...v, who: who(v) });
+  const { replayOld } = result;
   return {
     steps: [
       step('A guest adds to the cart', result.beforeLogin),
       step('The guest logs in: regenerate gives a new ID', result.afterLogin),
-      step('A request replays the ID from before the login', result.replayOld),
+      // The ID the replay carried, not the throwaway one the server answered it with.
+      {
+        ...step('A request replays the ID from before the login', replayOld),
+        sessionId: replayOld.sentSessionId ?? replayOld.sessionId,
+        who: `${who(replayOld)}: that ID found nothing`,
+      },
       step('The ID from after the login', result.replayNew),
     ],
     oldIdStillValid: result.oldIdStillValid,

@@ -3,21 +3,27 @@
 // changed in their session. Worked out from the session's timeline and the pages
 // this session ID visited (session/store-log.ts): nothing is stored for it.
 import type { NextFunction, Request, Response } from 'express';
+import type { Catalog } from '../catalog/catalog.js';
 import type { StoreLog } from '../session/store-log.js';
 import { describeChange } from '../session/timeline.js';
 
-type Step = { text: string; href: string; done: (facts: Facts) => boolean };
+/** Where a step's link may lead: the page shown now, and a product page to open. */
+type Places = { path: string; product: string };
+type Step = { text: string; href: string | ((places: Places) => string); done: (facts: Facts) => boolean };
 type Facts = { events: Set<string>; viewed: boolean; visited: Set<string> };
+
+const onProductPage = (path: string) => path.startsWith('/products/');
 
 const STEPS: Step[] = [
   {
     text: 'Open a product page.',
-    href: '/',
+    href: (p) => p.product,
     done: (f) => f.viewed || [...f.visited].some((p) => p.startsWith('/products/')),
   },
   {
     text: 'Add a product to your cart: the cart lives in your session.',
-    href: '/',
+    // The add form's quantity picker, on this product page or the one last viewed.
+    href: (p) => (onProductPage(p.path) ? `${p.path}#quantity` : p.product),
     done: (f) => f.events.has('cart.add'),
   },
   {
@@ -50,7 +56,7 @@ const STEPS: Step[] = [
 
 export type TourView = { step: number; of: number; text: string; href: string; complete: boolean; lastChange: string };
 
-export function tourView(facts: Facts, lastChange: string): TourView {
+export function tourView(facts: Facts, lastChange: string, places: Places): TourView {
   // Steps 1–6 in order, but a learner who logs in before opening the inspector has
   // done what came before: the furthest of them done counts. The labs come last.
   const last = STEPS.length - 1;
@@ -62,14 +68,14 @@ export function tourView(facts: Facts, lastChange: string): TourView {
     step: Math.min(done + 1, STEPS.length),
     of: STEPS.length,
     text: next?.text ?? 'Tour complete: every session mechanism, seen at work.',
-    href: next?.href ?? '/session',
+    href: next === undefined ? '/session' : typeof next.href === 'string' ? next.href : next.href(places),
     complete: next === undefined,
     lastChange,
   };
 }
 
 /** Sets res.locals.tour for the layout's tour panel (views/partials/tour.hbs). */
-export function tourPanel(log: StoreLog | undefined) {
+export function tourPanel(log: StoreLog | undefined, catalog: Catalog) {
   return function tour(req: Request, res: Response, next: NextFunction) {
     const session = req.shopSession;
     const timeline = session.timeline;
@@ -80,7 +86,10 @@ export function tourPanel(log: StoreLog | undefined) {
     const lastChange = last
       ? `${last.event}${last.changed?.length ? `: ${last.changed.map(describeChange).join(', ')}` : ''}`
       : 'Nothing yet.';
-    res.locals.tour = tourView(facts, lastChange);
+    // The product last viewed, else the first of the catalog.
+    const product = [...session.recentlyViewed.map((id) => catalog.findById(id)), catalog.products[0]].find(Boolean);
+    const places = { path: req.path, product: product ? `/products/${product.slug}` : '/' };
+    res.locals.tour = tourView(facts, lastChange, places);
     next();
   };
 }

@@ -69,10 +69,24 @@ describe('examples/tutorial-login.ts', () => {
     await request(app).post('/login').type('form').send('').expect(422);
   });
 
-  it('does not log out on GET', async () => {
+  it('does not log out on GET: 405, Allow: POST, and a sentence on why', async () => {
     const agent = request.agent(createApp(SECRET));
     await agent.post('/login').send({ username: 'ravi' }).expect(303);
-    await agent.get('/logout').expect(404);
+    const res = await agent.get('/logout').expect(405).expect('Allow', 'POST');
+    expect(res.text).toMatch(/^Logging out changes state, so it is a POST: .*crawler/);
     await agent.get('/dashboard').expect(200);
+  });
+
+  it('answers a JSON body sent without Content-Type: application/json with 415 naming the header', async () => {
+    const app = createApp(SECRET);
+    // curl -d sends application/x-www-form-urlencoded unless told otherwise.
+    const asForm = await request(app).post('/login').type('form').send('{"username":"ravi"}').expect(415);
+    expect(asForm.body.error).toContain('Content-Type: application/json');
+    expect(cookieOf(asForm)).toBeUndefined();
+    const asText = await request(app).post('/login').type('text').send('{"username":"ravi"}').expect(415);
+    expect(asText.body.error).toContain('Content-Type: application/json');
+    // A real form still works, and so does JSON with its header.
+    await request(app).post('/login').type('form').send('username=ravi').expect(303);
+    await request(app).post('/login').type('json').send('{"username":"ravi"}').expect(303);
   });
 });

@@ -23,6 +23,7 @@ async function tour(agent: request.Agent, path = '/') {
   return {
     title: text(/<h2[^>]*>([\s\S]*?)<\/h2>/),
     next: text(/<p class="tour__next">([\s\S]*?)<\/p>/),
+    href: /<p class="tour__next"><a href="([^"]*)">/.exec(panel)?.[1],
     change: text(/<p class="tour__change[^"]*">([\s\S]*?)<\/p>/),
   };
 }
@@ -33,6 +34,7 @@ describe('the guided tour', () => {
     expect(await tour(agent)).toEqual({
       title: 'Tour — Step 1 of 7',
       next: 'Open a product page.',
+      href: `/products/${shop.catalog.products[0]?.slug}`,
       change: 'Last change in your session: created',
     });
     expect((await tour(agent, PRODUCT))?.title).toBe('Tour — Step 2 of 7');
@@ -51,6 +53,16 @@ describe('the guided tour', () => {
       change: 'Last change in your session: logout: user: ravi → none',
     });
     expect((await tour(agent, '/lab'))?.title).toBe('Tour complete');
+  });
+
+  it('links steps 1 and 2 to where they happen: a product page, and its add form', async () => {
+    const agent = request.agent(shop.app);
+    const first = shop.catalog.products[0];
+    expect((await tour(agent, '/cart'))?.href).toBe(`/products/${first?.slug}`);
+    expect(await tour(agent, PRODUCT)).toMatchObject({ title: 'Tour — Step 2 of 7', href: `${PRODUCT}#quantity` });
+    // Elsewhere, step 2 leads back to the product last viewed.
+    expect(await tour(agent, '/cart')).toMatchObject({ title: 'Tour — Step 2 of 7', href: PRODUCT });
+    expect(decode((await agent.get(PRODUCT).expect(200)).text)).toContain('<select id="quantity"');
   });
 
   it('waits for the earlier steps before a visit to the labs completes it', async () => {

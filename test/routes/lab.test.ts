@@ -106,7 +106,10 @@ describe('POST /lab/fixation', () => {
     expect(res.afterLogin).toMatchObject({ user: 'ravi', cartLines: 1, setCookie: true });
     expect(res.afterLogin.sessionId).not.toBe(res.beforeLogin.sessionId);
     expect(res.replayOld).toMatchObject({ user: null, cartLines: 0, setCookie: false });
+    expect(res.replayOld.sentSessionId).toBe(res.beforeLogin.sessionId);
     expect([res.beforeLogin.sessionId, res.afterLogin.sessionId]).not.toContain(res.replayOld.sessionId);
+    expect(res.beforeLogin.sentSessionId).toBeNull();
+    expect(res.replayNew.sentSessionId).toBe(res.afterLogin.sessionId);
     expect(res.replayNew).toMatchObject({ sessionId: res.afterLogin.sessionId, user: 'ravi', cartLines: 1 });
     expect(res.oldIdStillValid).toBe(false);
   });
@@ -116,5 +119,23 @@ describe('POST /lab/fixation', () => {
     const page = decode((await agent.post('/lab/fixation').type('form').send({ _csrf: csrf }).expect(200)).text);
     expect(page).toContain('<td>A request replays the ID from before the login</td>');
     expect(page).toContain('The old ID found nothing: the replay became a new, anonymous session.');
+  });
+
+  it('shows the replayed ID in the replay’s row: the one from before the login', async () => {
+    const { agent, csrf } = await visitor(shop);
+    const page = decode((await agent.post('/lab/fixation').type('form').send({ _csrf: csrf }).expect(200)).text);
+    const rows = [...page.matchAll(/<tr><td>([^<]+)<\/td><td><code>([^<]+)<\/code>/g)].map((m) => [m[1], m[2]]);
+    const [guest, member, replayOld, replayNew] = rows;
+    expect(rows).toHaveLength(4);
+    expect(replayOld?.[0]).toBe('A request replays the ID from before the login');
+    expect(replayOld?.[1]).toBe(guest?.[1]);
+    expect(replayNew?.[1]).toBe(member?.[1]);
+    expect(member?.[1]).not.toBe(guest?.[1]);
+  });
+
+  it('says the sandbox runs with saveUninitialized: false', async () => {
+    const { agent } = await visitor(shop);
+    const page = decode((await agent.get('/lab').expect(200)).text);
+    expect(page).toMatch(/sandbox runs with <code>saveUninitialized: false<\/code>/);
   });
 });
