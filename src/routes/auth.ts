@@ -146,11 +146,16 @@ export function authRoutes(services: Services) {
       res.status(status).json({ user: { username: session.user?.username }, cart, merge: report });
       return;
     }
-    session.flash('success', greeting);
-    for (const line of describeMerge(report, catalog)) session.flash('info', line);
-    res.redirect(303, safeRedirect(returnTo, '/account'));
+    const target = safeRedirect(returnTo, '/account');
+    // The account page greets in its heading ("Welcome back, NAME"): once is enough.
+    if (!(greetsReturning(target) && greeting.startsWith('Welcome back'))) session.flash('success', greeting);
+    for (const { kind, text } of describeMerge(report, catalog)) session.flash(kind, text);
+    res.redirect(303, target);
   }
 }
+
+/** The account page and its alias, which say "Welcome back, NAME" themselves. */
+const greetsReturning = (target: string) => /^\/(account|dashboard)(\?|#|$)/.test(target);
 
 const LABELS = { username: 'Username', password: 'Password' };
 

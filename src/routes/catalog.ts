@@ -4,13 +4,13 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { SORTS } from '../session/data.js';
-import { catalogModel } from '../web/catalog-view.js';
+import { catalogModel, noCategoryModel } from '../web/catalog-view.js';
 import { HttpError } from '../web/http-error.js';
 import { wantsJson } from '../web/negotiate.js';
 import { parseInput } from '../web/parse-input.js';
 import { renderProductPage } from '../web/product-page.js';
 import { productView } from '../web/product-view.js';
-import { renderCachedPage } from '../web/render.js';
+import { renderCachedPage, renderPage } from '../web/render.js';
 
 /** An empty field of the price form means "no bound", as if it were not sent. */
 const cents = (label: string) =>
@@ -29,7 +29,6 @@ const catalogQuery = z
     q: z.string().trim().max(100, 'must be at most 100 characters').optional(),
     category: z.string().max(40).optional(),
     sort: z.enum(SORTS).optional(),
-    page: z.coerce.number().int().min(1).max(10_000).optional(),
     minPriceCents: cents('lowest price'),
     maxPriceCents: cents('highest price'),
   })
@@ -69,6 +68,25 @@ function priceFormTarget(req: Request): string | undefined {
   return search ? `/?${search}` : '/';
 }
 
+/**
+ * ?page= as a page number; 'invalid' for a page below 1 or not a whole number, which
+ * the catalog answers with page 1. Past the end the search shows the last page.
+ */
+function pageOf(value: unknown): number | 'invalid' | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[0-9]+$/.test(value) || Number(value) < 1) return 'invalid';
+  return Math.min(Number(value), MAX_PAGE);
+}
+const MAX_PAGE = 10_000;
+
+/** The URL as asked, without one parameter: `/?q=tea&page=0` → `/?q=tea`. */
+function urlWithout(req: Request, name: string): string {
+  const params = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+  params.delete(name);
+  const search = params.toString();
+  return search ? `/?${search}` : '/';
+}
+
 export function catalogRoutes(services: Services) {
   const { catalog, search, stock, pages } = services;
   return Router().get('/', listProducts).get('/products/:slug', showProduct);
@@ -77,13 +95,13 @@ export function catalogRoutes(services: Services) {
   async function listProducts(req: Request, res: Response) {
     const target = priceFormTarget(req);
     if (target !== undefined) return res.redirect(303, target);
+    const page = pageOf(req.query.page);
+    if (page === 'invalid') return res.redirect(302, urlWithout(req, 'page'));
     const query = parseInput(catalogQuery, req.query);
-    const category = query.category || undefined;
-    if (category !== undefined && !catalog.categories.includes(category)) {
-      throw new HttpError(422, `category: no category called "${category}"`, [
-        { path: 'category', message: 'unknown category' },
-      ]);
-    }
+    const asked = query.category || undefined;
+    // `Tea` is `tea`: a shopper types the label the chip shows.
+    const category = asked && catalog.categories.find((c) => c.toLowerCase() === asked.toLowerCase());
+    if (asked !== undefined && category === undefined) return unknownCategory(req, res, asked);
     const prefs = req.shopSession.prefs;
     const sort = query.sort ?? prefs.sort;
     const { minPriceCents, maxPriceCents } = query;
@@ -93,7 +111,7 @@ export function catalogRoutes(services: Services) {
       minPriceCents,
       maxPriceCents,
       sort,
-      page: query.page ?? 1,
+      page: page ?? 1,
       pageSize: prefs.pageSize,
     });
     // Only this page's products: a sale elsewhere changes neither this read nor this page's cache key.
@@ -109,8 +127,26 @@ export function catalogRoutes(services: Services) {
     const shown = result.products.map((p) => levels.get(p.id) ?? 0).join(',');
     const key = `${req.originalUrl}|${sort}|${prefs.pageSize}|${prefs.view}|catalog ${catalog.version}|stock ${shown}`;
     const model = () =>
-      catalogModel({ req, query: { ...query, category }, result, levels, prefs, sort, categories: catalog.categories });
+      catalogModel({
+        req,
+        query: { ...query, category: category || undefined },
+        result,
+        levels,
+        prefs,
+        sort,
+        categories: catalog.categories,
+      });
     await renderCachedPage(req, res, pages, { view: 'catalog', key, model });
+  }
+
+  /** A category the catalog does not have: a 404 page offering the ones it has. */
+  function unknownCategory(req: Request, res: Response, asked: string) {
+    const names = catalog.categories;
+    if (wantsJson(req)) {
+      throw new HttpError(404, `There is no category called "${asked}". The categories are: ${names.join(', ')}.`);
+    }
+    res.status(404);
+    renderPage(req, res, 'no-category', noCategoryModel(asked, names));
   }
 
   // GET /products/:slug — one product; remembered in "recently viewed"

@@ -12,7 +12,7 @@ import type { ShopSession } from '../session/state.js';
 import { cartJson } from '../web/cart-view.js';
 import { HttpError } from '../web/http-error.js';
 import { wantsJson } from '../web/negotiate.js';
-import { canSeeOrder, errorSummary, formValues, orderJson, withdrawnNotice } from '../web/order-view.js';
+import { canSeeOrder, errorSummary, formValues, orderJson, placedModel, withdrawnNotice } from '../web/order-view.js';
 import { renderPage } from '../web/render.js';
 import { type FieldError, invalidInput, validate } from '../web/validate.js';
 
@@ -31,8 +31,11 @@ export function checkoutRoutes(services: Services) {
   // GET /checkout — the cart priced now, the form, shipping and total
   async function showCheckout(req: Request, res: Response) {
     const session = req.shopSession;
+    // Back from a refused post (post/redirect/get): its values and errors, this once.
+    const refused = session.takeCheckoutForm();
     // Lines whose product has left the catalog are not priced: a cart of only those has nothing to buy.
     if (carts.price(session.cart).lines.length === 0) return refuseEmpty(req, res);
+    if (refused) return renderCheckout(req, res, refused.values, refused.errors);
     await renderCheckout(req, res, await prefill(session));
   }
 
@@ -43,8 +46,9 @@ export function checkoutRoutes(services: Services) {
     const result = validate(checkoutForm, body, LABELS);
     if (!result.ok) {
       if (wantsJson(req) || !isRecord(body)) throw invalidInput(result.errors);
-      res.status(422);
-      return renderCheckout(req, res, formValues(body, CONTACT_FIELDS), result.errors);
+      // Back to the form by GET, so the browser's Back never offers to resubmit it.
+      session.keepCheckoutForm({ values: formValues(body, CONTACT_FIELDS), errors: result.errors });
+      return res.redirect(303, '/checkout');
     }
     const form = result.data;
 
@@ -74,6 +78,7 @@ export function checkoutRoutes(services: Services) {
       return refuseShortage(req, res, err);
     }
     session.checkoutToken = undefined;
+    session.lastOrderId = placed.id;
     if (userId === null) session.rememberGuestOrder(placed.id);
     await carts.replace(session, { lines: [] }, 'checkout', { orderId: placed.id, totalCents: placed.totalCents });
     // Not created: another request with this token won the race; this one only shows its order.
@@ -90,6 +95,10 @@ export function checkoutRoutes(services: Services) {
 
   /** Nothing to order: an empty cart, or one whose products have all left the catalog. */
   async function refuseEmpty(req: Request, res: Response) {
+    const placedId = req.shopSession.lastOrderId;
+    // Back from the order's confirmation: the checkout is done, not refused.
+    if (placedId !== undefined && !wantsJson(req))
+      return renderPage(req, res, 'checkout-placed', placedModel(placedId));
     const withdrawn = req.shopSession.cart.lines.length > 0;
     const message = withdrawn
       ? 'The products in your cart are no longer sold, so there is nothing to order.'

@@ -9,7 +9,7 @@ import { type PricedCart, priceCart } from '../cart/pricing.js';
 import type { Availability, Cart, CartLimits } from '../cart/types.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { availabilityFrom, availabilityOf, type StockRepository } from '../catalog/stock.js';
-import type { ShopSession } from './state.js';
+import type { MergedCarts, ShopSession } from './state.js';
 
 export type RuleContext = { limits: CartLimits; availability: Availability };
 
@@ -51,18 +51,19 @@ export class CartState {
   }
 
   /**
-   * Replaces the cart wholesale (login merge, checkout, stock adjustment). `savedBefore`:
-   * what the saved cart held before, when the session's cart is not its copy (a login).
+   * Replaces the cart wholesale (login merge, checkout, stock adjustment). `merged`: for a
+   * login, the two carts merged; its saved cart is what the account held before, as the
+   * session's cart is not its copy yet.
    */
   async replace(
     session: ShopSession,
     cart: Cart,
     event: string,
     detail?: Record<string, unknown>,
-    savedBefore: Cart = session.cart,
+    merged?: MergedCarts,
   ): Promise<void> {
-    await this.saveThrough(session, cart, savedBefore);
-    session.setCart(cart, event, detail);
+    await this.saveThrough(session, cart, merged?.saved ?? session.cart);
+    session.setCart(cart, event, detail, merged);
   }
 
   /**

@@ -19,8 +19,17 @@ export type SessionUser = {
 
 export type FlashMessage = { kind: 'success' | 'info' | 'warning' | 'error'; text: string };
 
-/** One thing a request changed: `cart.p-001` 0 → 2, `prefs.theme` light → dark, `user` none → ravi. */
-export type Change = { key: string; from: string | number | null; to: string | number | null };
+/**
+ * One thing a request changed: `cart.p-001` 0 → 2, `prefs.theme` light → dark, `user` none → ravi.
+ * A login merge also says what the account's saved cart held (`saved`): guest 3, saved 2 → 5.
+ */
+export type Change = { key: string; from: string | number | null; to: string | number | null; saved?: number };
+
+/** A refused checkout form, kept for the one view the redirect leads to (post/redirect/get). */
+export type CheckoutForm = {
+  values: Record<string, string>;
+  errors: { path: string; label: string; message: string }[];
+};
 
 export type TimelineEvent = { at: string; event: string; detail?: Record<string, unknown>; changed?: Change[] };
 
@@ -40,6 +49,10 @@ declare module 'express-session' {
      */
     cartOwner: string;
     checkoutToken: string;
+    /** Shown by the next GET /checkout, then gone. */
+    checkoutForm: CheckoutForm;
+    /** The order just placed, until the cart fills again: Back to /checkout says it was placed. */
+    lastOrderId: string;
     timeline: TimelineEvent[];
     // csrfToken is declared by csrf-sync.
   }

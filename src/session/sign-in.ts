@@ -49,7 +49,7 @@ export async function signIn(req: Request, user: User, deps: Deps): Promise<Merg
     previousSession: shortId(previousId),
     newSession: shortId(session.id),
   });
-  await carts.replace(session, cart, 'cart.merge', report, saved);
+  await carts.replace(session, cart, 'cart.merge', report, { guest: fromGuest, saved });
   if (Object.keys(guest.prefs).length > 0) {
     await users.savePrefs(user.id, prefs);
     session.undoIfRefused(() => users.putBackPrefs(user.id, prefs, user.prefs));

@@ -5,10 +5,10 @@
 import type { Request } from 'express';
 import type { Cart } from '../cart/types.js';
 import { emptyCart } from '../cart/types.js';
-import type { Change, FlashMessage, Prefs, SessionUser, TimelineEvent } from './data.js';
+import type { Change, CheckoutForm, FlashMessage, Prefs, SessionUser, TimelineEvent } from './data.js';
 import { DEFAULT_PREFS, worthKeeping } from './data.js';
 import { type Undo, undoIfRefused } from './take-back.js';
-import { appended, cartChanges, prefChanges, userChange } from './timeline.js';
+import { appended, cartChanges, mergeChanges, prefChanges, userChange } from './timeline.js';
 
 export type SessionPolicy = {
   /** Lifetime of a session that holds nothing worth keeping. */
@@ -25,12 +25,16 @@ export type SessionPolicy = {
 
 const RECENTLY_VIEWED = 5;
 
+/** The two carts a login merges: this browser's (the guest's) and the account's saved one. */
+export type MergedCarts = { guest: Cart; saved: Cart };
+
 /** What survives a regeneration (login, auth expiry): read it before regenerate() wipes the session. */
 export type CarriedState = {
   cart: Cart;
   prefs: Partial<Prefs>;
   timeline: TimelineEvent[];
   guestOrderIds: string[];
+  recentlyViewed: string[];
   /** An opaque tag of the user whose saved cart `cart` is a copy of, if any (see session/sign-in.ts). */
   cartOwner?: string;
 };
@@ -70,6 +74,7 @@ export class ShopSession {
       prefs: this.chosenPrefs,
       timeline: this.timeline,
       guestOrderIds: this.guestOrderIds,
+      recentlyViewed: this.recentlyViewed,
       cartOwner: this.data.cartOwner,
     };
   }
@@ -80,6 +85,7 @@ export class ShopSession {
     if (this.policy.timeline) this.data.timeline = carried.timeline;
     if (Object.keys(carried.prefs).length > 0) this.data.prefs = carried.prefs;
     if (carried.guestOrderIds.length > 0) this.data.guestOrderIds = carried.guestOrderIds;
+    if (carried.recentlyViewed.length > 0) this.data.recentlyViewed = carried.recentlyViewed;
     if (carried.cart.lines.length > 0) this.data.cart = carried.cart;
     if (carried.cart.lines.length > 0 && carried.cartOwner) this.data.cartOwner = carried.cartOwner;
     this.refreshLifetime();
@@ -89,15 +95,22 @@ export class ShopSession {
     return this.data.cart ?? emptyCart();
   }
 
-  /** Stores the cart and records why; a session with a cart lives longer. */
-  setCart(cart: Cart, event: string, detail?: Record<string, unknown>): void {
-    const changed = this.policy.timeline ? cartChanges(this.data.cart, cart) : [];
+  /**
+   * Stores the cart and records why; a session with a cart lives longer. `merged`: the
+   * guest and saved carts a login merged into `cart`, for the timeline to show both.
+   */
+  setCart(cart: Cart, event: string, detail?: Record<string, unknown>, merged?: MergedCarts): void {
+    const changes = () => (merged ? mergeChanges(merged.guest, merged.saved, cart) : cartChanges(this.data.cart, cart));
+    const changed = this.policy.timeline ? changes() : [];
     if (cart.lines.length === 0) {
       delete this.data.cart;
       // While logged in the owner tag stays: whatever goes into the cart next is the
       // member's saved cart too, and must not count as a guest's when the login expires.
       if (this.data.user === undefined) delete this.data.cartOwner;
-    } else this.data.cart = cart;
+    } else {
+      this.data.cart = cart;
+      delete this.data.lastOrderId; // a new cart: Back to the checkout is no longer about that order
+    }
     this.refreshLifetime();
     this.record(event, detail, changed);
   }
@@ -190,6 +203,27 @@ export class ShopSession {
   set checkoutToken(token: string | undefined) {
     if (token) this.data.checkoutToken = token;
     else delete this.data.checkoutToken;
+  }
+
+  /** Keeps a refused checkout form for the next view of the form (post/redirect/get). */
+  keepCheckoutForm(form: CheckoutForm): void {
+    this.data.checkoutForm = form;
+  }
+
+  /** The refused form, shown once: reading it removes it, like a flash message. */
+  takeCheckoutForm(): CheckoutForm | undefined {
+    const form = this.data.checkoutForm;
+    if (form !== undefined) delete this.data.checkoutForm;
+    return form;
+  }
+
+  get lastOrderId(): string | undefined {
+    return this.data.lastOrderId;
+  }
+
+  set lastOrderId(orderId: string | undefined) {
+    if (orderId) this.data.lastOrderId = orderId;
+    else delete this.data.lastOrderId;
   }
 
   /**

@@ -18,6 +18,22 @@ export function cartChanges(before: Cart | undefined, after: Cart | undefined): 
   return changes;
 }
 
+/**
+ * A login merge, line by line: what this browser's (guest) cart held, what the account's
+ * saved cart held, and what the merged cart holds. Every line of either cart is listed.
+ */
+export function mergeChanges(guest: Cart, saved: Cart, after: Cart): Change[] {
+  const quantities = (cart: Cart) => new Map(cart.lines.map((l) => [l.productId, l.quantity]));
+  const [was, kept, now] = [quantities(guest), quantities(saved), quantities(after)];
+  const ids = new Set([...was.keys(), ...kept.keys(), ...now.keys()]);
+  return [...ids].map((id) => ({
+    key: `cart.${id}`,
+    from: was.get(id) ?? 0,
+    to: now.get(id) ?? 0,
+    saved: kept.get(id) ?? 0,
+  }));
+}
+
 /** Only the preference fields whose value moved. */
 export function prefChanges(before: Prefs, changes: Partial<Prefs>): Change[] {
   return Object.entries(changes)
@@ -35,8 +51,9 @@ export function appended(timeline: TimelineEvent[], entry: TimelineEvent, max: n
   return [...timeline, entry].slice(-max);
 }
 
-/** "cart.p-001: 0 → 2", "user: none → ravi". */
+/** "cart.p-001: 0 → 2", "user: none → ravi", and for a merge "cart.p-001: guest 3, saved 2 → 5". */
 export function describeChange(change: Change): string {
   const show = (v: Change['from']) => (v === null ? 'none' : String(v));
-  return `${change.key}: ${show(change.from)} → ${show(change.to)}`;
+  const from = change.saved === undefined ? show(change.from) : `guest ${show(change.from)}, saved ${change.saved}`;
+  return `${change.key}: ${from} → ${show(change.to)}`;
 }

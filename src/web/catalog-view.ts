@@ -47,6 +47,10 @@ export function catalogModel({ req, query, result, levels, prefs, sort, categori
   const everywhere = result.facets.categories.reduce((sum, c) => sum + c.count, 0);
   return {
     title: category ? `${capitalize(category)} — Session Shop` : 'Session Shop',
+    // Only a category changes what the page is about; a search or a page number does not.
+    description: category
+      ? `${capitalize(category)} at Session Shop: every product of the category, with its price and stock.`
+      : undefined,
     products: result.products.map((p) => productView(p, levels)),
     total: result.total,
     q: query.q ?? '',
@@ -73,6 +77,15 @@ export function catalogModel({ req, query, result, levels, prefs, sort, categori
     listView: prefs.view === 'list',
     pagination: paginationModel(result.page, result.pageCount, link),
     returnTo: req.originalUrl,
+  };
+}
+
+/** The 404 page for a category the catalog does not have: the ones it has, as links. */
+export function noCategoryModel(asked: string, categories: readonly string[]) {
+  return {
+    title: 'No such category — Session Shop',
+    asked,
+    categories: categories.map((c) => ({ href: `/?${new URLSearchParams({ category: c })}`, label: capitalize(c) })),
   };
 }
 

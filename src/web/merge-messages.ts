@@ -2,6 +2,7 @@
 // change to the shopper's cart is told, none happens silently.
 import type { MergeReport } from '../cart/merge.js';
 import type { Catalog } from '../catalog/catalog.js';
+import type { FlashMessage } from '../session/data.js';
 
 const DROP_REASONS: Record<MergeReport['dropped'][number]['reason'], string> = {
   unavailable: 'it is no longer sold',
@@ -9,7 +10,8 @@ const DROP_REASONS: Record<MergeReport['dropped'][number]['reason'], string> = {
   'cart-full': 'your cart is full',
 };
 
-export function describeMerge(report: MergeReport, catalog: Catalog): string[] {
+/** Lines added as asked are news; lines capped or dropped are warnings: not what the shopper asked for. */
+export function describeMerge(report: MergeReport, catalog: Catalog): FlashMessage[] {
   const name = (id: string) => catalog.findById(id)?.name ?? `product ${id}`;
   const added = report.added.map((a) => `Added ${a.quantity} × ${name(a.productId)} from your guest cart.`);
   const adjusted = report.adjusted.map(
@@ -19,5 +21,6 @@ export function describeMerge(report: MergeReport, catalog: Catalog): string[] {
       }).`,
   );
   const dropped = report.dropped.map((d) => `Removed ${name(d.productId)}: ${DROP_REASONS[d.reason]}.`);
-  return [...added, ...adjusted, ...dropped];
+  const as = (kind: FlashMessage['kind']) => (text: string) => ({ kind, text });
+  return [...added.map(as('info')), ...adjusted.map(as('warning')), ...dropped.map(as('warning'))];
 }

@@ -46,6 +46,11 @@ export function formValues(body: Record<string, unknown>, fields: readonly strin
   );
 }
 
+/** GET /checkout right after an order (Back from its confirmation): which order was placed. */
+export function placedModel(orderId: string) {
+  return { title: 'Order placed — Session Shop', number: orderNumber(orderId), href: `/orders/${orderId}` };
+}
+
 /** Lines the checkout does not list because their product has left the catalog. */
 export function withdrawnNotice(lines: number): string {
   const what = lines === 1 ? 'One product in your cart is' : `${lines} products in your cart are`;

@@ -40,6 +40,7 @@ export async function renderProductPage(
   const choices = addChoices(product.id, view.stock, req.shopSession.cart, config.cartLimits);
   const model = () => ({
     title: `${product.name} — Session Shop`,
+    description: product.description,
     product: view,
     quantities: choices.quantities,
     addNote: choices.addNote,

@@ -4,11 +4,13 @@ import type { Request, Response } from 'express';
 import { cartSummaryFor } from './cart-view.js';
 import { csrfTokenFor } from './csrf.js';
 import { compactHtml, type PageCache } from './page-cache.js';
+import { describePage } from './page-descriptions.js';
 
-export type PageModel = { title: string } & Record<string, unknown>;
+/** `description`, for the page's meta description, defaults to the view's own (page-descriptions.ts). */
+export type PageModel = { title: string; description?: string } & Record<string, unknown>;
 
 export function renderPage(req: Request, res: Response, view: string, model: PageModel): void {
-  res.render(view, { ...model, shell: shellModel(req) });
+  res.render(view, { ...model, description: model.description ?? describePage(view), shell: shellModel(req) });
 }
 
 /**
@@ -23,9 +25,13 @@ export async function renderCachedPage(
   page: { view: string; key: string; model: () => PageModel },
 ): Promise<void> {
   const shell = shellModel(req);
+  const model = () => {
+    const built = page.model();
+    return { ...built, description: built.description ?? describePage(page.view) };
+  };
   // So is a page with the guided tour (development only): its panel is this session's.
   if (shell.flash.length > 0 || res.locals.tour !== undefined) {
-    res.type('html').send(compactHtml(await renderToString(res, page.view, { ...page.model(), shell })));
+    res.type('html').send(compactHtml(await renderToString(res, page.view, { ...model(), shell })));
     return;
   }
   const key = `${page.view}|${page.key}|${shell.theme}|${shell.user ? 'member' : 'guest'}|${shell.inspector}`;
@@ -45,7 +51,7 @@ export async function renderCachedPage(
       cartLabel: markers.cartLabel,
       user: shell.user ? { username: markers.username } : undefined,
     };
-    html = cache.store(key, await renderToString(res, page.view, { ...page.model(), shell: marked }), holes);
+    html = cache.store(key, await renderToString(res, page.view, { ...model(), shell: marked }), holes);
   }
   res.type('html').send(html);
 }

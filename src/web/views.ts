@@ -20,6 +20,14 @@ export function formatMoney(cents: number): string {
 /** Every place followed by a multiple of three digits: where a thousands comma goes. */
 const THOUSANDS = /\B(?=(\d{3})+$)/g;
 
+/**
+ * A product name as a page shows it: a number and the word after it ("150 g", "1 L",
+ * "8 Cup") joined by a no-break space, so a narrow column never ends a line on "150".
+ */
+export function productName(name: string): string {
+  return name.replace(/(\d) (?=\p{L})/gu, '$1\u00a0');
+}
+
 export function configureViews(app: Express): void {
   const views = resolve(root, 'views');
   app.engine(
@@ -32,6 +40,7 @@ export function configureViews(app: Express): void {
       helpers: {
         money: (cents: unknown) => (typeof cents === 'number' ? formatMoney(cents) : ''),
         plural: (n: unknown, one: string, many: string) => (n === 1 ? one : many),
+        productName: (name: unknown) => (typeof name === 'string' ? productName(name) : ''),
       },
     }),
   );

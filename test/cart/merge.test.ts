@@ -122,7 +122,7 @@ describe('mergeCarts', () => {
 describe('describeMerge', () => {
   const catalog = new Catalog(loadProducts('data/products.json'));
 
-  it('tells the shopper about every line of the report, by product name', () => {
+  it('tells the shopper about every line of the report, by product name, warning of what was cut', () => {
     const report: MergeReport = {
       added: [{ productId: 'p-001', quantity: 3 }],
       adjusted: [
@@ -135,13 +135,13 @@ describe('describeMerge', () => {
         { productId: 'p-003', reason: 'cart-full' },
       ],
     };
-    expect(describeMerge(report, catalog)).toEqual([
-      'Added 3 × Ethiopia Yirgacheffe Beans 250 g from your guest cart.',
-      'Colombia Huila Beans 250 g: you wanted 12, your cart now has 10 (the most per order).',
-      'Sumatra Mandheling Dark Roast 500 g: you wanted 5, your cart now has 3 (all we have in stock).',
-      'Removed Kenya AA Nyeri Beans 250 g: it is sold out.',
-      'Removed product p-999: it is no longer sold.',
-      'Removed House Espresso Blend 1 kg: your cart is full.',
+    expect(describeMerge(report, catalog).map((m) => [m.kind, m.text])).toEqual([
+      ['info', 'Added 3 × Ethiopia Yirgacheffe Beans 250 g from your guest cart.'],
+      ['warning', 'Colombia Huila Beans 250 g: you wanted 12, your cart now has 10 (the most per order).'],
+      ['warning', 'Sumatra Mandheling Dark Roast 500 g: you wanted 5, your cart now has 3 (all we have in stock).'],
+      ['warning', 'Removed Kenya AA Nyeri Beans 250 g: it is sold out.'],
+      ['warning', 'Removed product p-999: it is no longer sold.'],
+      ['warning', 'Removed House Espresso Blend 1 kg: your cart is full.'],
     ]);
   });
 

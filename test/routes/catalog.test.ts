@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { productName } from '../../src/web/views.js';
 import { ENGINES, type OpenedDb } from '../catalog/engines.js';
 import { decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
 
@@ -101,7 +102,7 @@ for (const engine of ENGINES)
       it('lists the first page of products as HTML with add-to-cart forms', async () => {
         const res = await request(shop.app).get('/').expect(200).expect('Content-Type', /html/);
         const page = decode(res.text);
-        expect(page).toContain('Ethiopia Yirgacheffe Beans 250 g');
+        expect(page).toContain(productName('Ethiopia Yirgacheffe Beans 250 g'));
         expect(page).toContain('$14.50');
         expect(page).toMatch(/<form action="\/cart\/items" method="post"/);
       });
@@ -175,16 +176,49 @@ for (const engine of ENGINES)
         expect(names.slice(firstWithout).some((n) => /\btea\b/i.test(n))).toBe(false);
       });
 
-      it('refuses a bad sort, page or category with 422 naming the field', async () => {
-        for (const [query, field] of [
-          ['sort=cheapest', 'sort'],
-          ['page=0', 'page'],
-          ['page=abc', 'page'],
-          ['category=cars', 'category'],
-        ]) {
-          const res = await request(shop.app).get(`/?${query}`).set(json).expect(422);
-          expect(res.body.error).toContain(field);
+      it('refuses a bad sort with 422 naming the field', async () => {
+        const res = await request(shop.app).get('/?sort=cheapest').set(json).expect(422);
+        expect(res.body.error).toContain('sort');
+      });
+
+      it('sends a page below 1 or not a whole number to page 1, keeping the rest of the URL', async () => {
+        for (const page of ['0', '-3', 'abc', '1.5', '', '00']) {
+          const res = await request(shop.app).get(`/?q=tea&page=${page}&sort=name`).expect(302);
+          expect(res.headers.location, `page=${page}`).toBe('/?q=tea&sort=name');
         }
+        expect((await request(shop.app).get('/?page=0').set(json).expect(302)).headers.location).toBe('/');
+      });
+
+      it('shows the last page for a page past the end, however far', async () => {
+        const last = Math.ceil(shop.catalog.products.length / 12);
+        for (const page of [last + 1, 99_999_999]) {
+          const res = await request(shop.app).get(`/?page=${page}`).set(json).expect(200);
+          expect(res.body.page).toBe(last);
+        }
+      });
+
+      it('takes a category in any case: Tea is tea', async () => {
+        const lower = await request(shop.app).get('/?category=tea').set(json).expect(200);
+        const upper = await request(shop.app).get('/?category=Tea').set(json).expect(200);
+        expect(upper.body.products).toEqual(lower.body.products);
+        const page = decode((await request(shop.app).get('/?category=TEA').expect(200)).text);
+        expect(page).toMatch(/class="chip chip--active" aria-current="page">Tea </);
+      });
+
+      it('answers an unknown category with a 404 page linking to the real ones', async () => {
+        const res = await request(shop.app).get('/?category=cars').expect(404).expect('Content-Type', /html/);
+        const page = decode(res.text);
+        expect(page).toContain('We have no “cars” category');
+        expect(page).not.toMatch(/422|schema|category:/);
+        for (const name of shop.catalog.categories) expect(page).toContain(`href="/?category=${name}"`);
+        expect(page).toContain('href="/"');
+      });
+
+      it('answers an unknown category with a 404 and a clear message to JSON callers', async () => {
+        const res = await request(shop.app).get('/?category=cars').set(json).expect(404);
+        expect(res.body.error).toBe(
+          `There is no category called "cars". The categories are: ${shop.catalog.categories.join(', ')}.`,
+        );
       });
     });
 
@@ -192,7 +226,7 @@ for (const engine of ENGINES)
       it('shows the product with its price and availability', async () => {
         const res = await request(shop.app).get('/products/ethiopia-yirgacheffe-beans-250-g').expect(200);
         const page = decode(res.text);
-        expect(page).toContain('<h1>Ethiopia Yirgacheffe Beans 250 g</h1>');
+        expect(page).toContain(`<h1>${productName('Ethiopia Yirgacheffe Beans 250 g')}</h1>`);
         expect(page).toContain('In stock');
       });
 

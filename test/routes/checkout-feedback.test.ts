@@ -49,12 +49,13 @@ describe('POST /checkout: the error summary', () => {
     const { agent } = await guestWith(shop, 'p-001');
     const page = await agent.get('/checkout').expect(200);
     const checkoutToken = hiddenInput(page.text, 'checkoutToken');
-    const res = await agent
+    await agent
       .post('/checkout')
       .type('form')
       .send({ name: 'Mira', email: 'nope', city: ' ', checkoutToken, _csrf: hiddenInput(page.text, '_csrf') })
-      .expect(422);
-    const html = decode(res.text);
+      .expect(303)
+      .expect('Location', '/checkout');
+    const html = decode((await agent.get('/checkout').expect(200)).text);
     const summary = /<div class="error-summary"[^>]*>([\s\S]*?)<\/div>/.exec(html);
     expect(summary?.[0]).toContain('tabindex="-1" autofocus');
     const items = [...(summary?.[1] ?? '').matchAll(/<li><a href="([^"]+)">([^<]+)<\/a><\/li>/g)].map((m) => [
@@ -80,6 +81,40 @@ describe('POST /checkout: the error summary', () => {
     expect(await orderCount(shop)).toBe(0);
   });
 
+  it('keeps the errors and the values for one view only: a reload or Back shows a clean form', async () => {
+    const { agent } = await guestWith(shop, 'p-001');
+    const page = await agent.get('/checkout').expect(200);
+    const form = { checkoutToken: hiddenInput(page.text, 'checkoutToken'), _csrf: hiddenInput(page.text, '_csrf') };
+    await agent
+      .post('/checkout')
+      .type('form')
+      .send({ ...contact, email: 'mira-at-example', ...form })
+      .expect(303)
+      .expect('Location', '/checkout');
+    const shown = decode((await agent.get('/checkout').expect(200)).text);
+    expect(shown).toContain('value="mira-at-example"');
+    expect(shown).toContain('value="1 Bean Street"');
+    expect(shown).toContain('<a href="#field-email">Email: enter an address like name@example.com</a>');
+    expect(hiddenInput(shown, 'checkoutToken')).toBe(form.checkoutToken);
+    const again = decode((await agent.get('/checkout').expect(200)).text);
+    expect(again).not.toContain('error-summary');
+    expect(again).not.toContain('mira-at-example');
+    // The corrected form still places the order with the same token.
+    await agent
+      .post('/checkout')
+      .type('form')
+      .send({ ...contact, ...form })
+      .expect(303)
+      .expect('Location', /^\/orders\//);
+  });
+
+  it('keeps JSON callers’ answer: 422 naming the field, no redirect', async () => {
+    const { agent } = await guestWith(shop, 'p-001');
+    const checkoutToken = await tokenFor(agent);
+    const res = await sendOrder(agent, checkoutToken).send({ email: 'nope' }).expect(422);
+    expect(res.body.error).toBe('email: enter an address like name@example.com');
+  });
+
   it('shows no summary on a clean form', async () => {
     const { agent } = await guestWith(shop, 'p-001');
     const html = (await agent.get('/checkout').expect(200)).text;
@@ -96,6 +131,36 @@ describe('POST /checkout: the error summary', () => {
     expect(html.slice(glance)).toMatch(/2 items, total <span class="price">\$33\.95<\/span>/);
     expect(html).toContain('<a href="#order-summary">');
     expect(html).toContain('id="order-summary"');
+  });
+});
+
+describe('GET /checkout right after an order (Back from the confirmation)', () => {
+  it('says the order was placed, with its number and a link to it', async () => {
+    const { agent, csrf } = await guestWith(shop, 'p-001');
+    const page = await agent.get('/checkout').expect(200);
+    const placed = await postForm({ agent, csrf }, '/checkout', {
+      ...contact,
+      checkoutToken: hiddenInput(page.text, 'checkoutToken'),
+    }).expect(303);
+    const id = /^\/orders\/([\w-]+)\?placed=1$/.exec(String(placed.headers.location))?.[1];
+    const back = decode((await agent.get('/checkout').expect(200)).text);
+    expect(back).toContain(`Your order SS-${id} was placed`);
+    expect(back).toContain(`href="/orders/${id}"`);
+    expect(back).not.toContain('Your cart is empty: add something before checking out.');
+    expect(back).not.toContain('<form class="stack" action="/checkout"');
+    // JSON callers keep today's answer.
+    expect((await agent.get('/checkout').set(json).expect(409)).body.error).toBe('Your cart is empty');
+  });
+
+  it('forgets the order once the cart fills again', async () => {
+    const { agent } = await guestWith(shop, 'p-001');
+    await placeOrder(agent);
+    await agent.post('/cart/items').set(json).send({ productId: 'p-002', quantity: 1 }).expect(200);
+    await agent.post('/cart/items/p-002/remove').set(json).send({}).expect(200);
+    await agent.get('/checkout').expect(303).expect('Location', '/cart');
+    expect(decode((await agent.get('/cart').expect(200)).text)).toContain(
+      'Your cart is empty: add something before checking out.',
+    );
   });
 });
 

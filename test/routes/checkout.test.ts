@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ORDERS_PER_PAGE } from '../../src/routes/orders.js';
+import { productName } from '../../src/web/views.js';
 import { cartOf, contact, decode, EMPTY_CART, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
 
 let shop: Shop;
@@ -734,14 +735,16 @@ describe('POST /checkout: malformed bodies', () => {
 });
 
 describe('POST /checkout: form errors', () => {
-  it("re-renders the form with 422, the shopper's values and the message", async () => {
+  it("sends the form back (303, then GET) with the shopper's values and the message", async () => {
     const { agent } = await guestWith('p-001', 2);
     const form = await checkoutForm(agent);
-    const res = await agent
-      .post('/checkout')
-      .type('form')
-      .send({ ...contact, email: 'mira-at-example', checkoutToken: form.checkoutToken, _csrf: form.csrf })
-      .expect(422);
+    const res = await refused(
+      agent
+        .post('/checkout')
+        .type('form')
+        .send({ ...contact, email: 'mira-at-example', ...tokens(form) }),
+      agent,
+    );
     const page = decode(res.text);
     expect(page).toContain('<a href="#field-email">Email: enter an address like name@example.com</a>');
     expect(page).toContain('Error:</span> enter an address like name@example.com');
@@ -750,7 +753,7 @@ describe('POST /checkout: form errors', () => {
     expect(page).toContain('value="1 Bean Street"');
     expect(page).toContain('aria-invalid="true" aria-describedby="error-email"');
     expect(hiddenInput(res.text, 'checkoutToken')).toBe(form.checkoutToken);
-    expect(page).toContain(`2 × ${BEANS}`);
+    expect(page).toContain(`2 × ${productName(BEANS)}`);
     expect(await orderCount()).toBe(0);
     expect((await cartOf(agent)).count).toBe(2);
   });
@@ -758,23 +761,25 @@ describe('POST /checkout: form errors', () => {
   it('marks every missing field', async () => {
     const { agent } = await guestWith('p-001');
     const form = await checkoutForm(agent);
-    const res = await agent
-      .post('/checkout')
-      .type('form')
-      .send({ name: 'Mira Guest', checkoutToken: form.checkoutToken, _csrf: form.csrf })
-      .expect(422);
+    const res = await refused(
+      agent
+        .post('/checkout')
+        .type('form')
+        .send({ name: 'Mira Guest', ...tokens(form) }),
+      agent,
+    );
     for (const field of ['email', 'address', 'city', 'postalCode', 'country']) {
       expect(res.text).toContain(`id="error-${field}"`);
     }
     expect(res.text).not.toContain('id="error-name"');
   });
 
-  it('refuses a field sent twice with 422 naming it', async () => {
+  it('refuses a field sent twice, naming it', async () => {
     const { agent } = await guestWith('p-001');
     const form = await checkoutForm(agent);
     const body = new URLSearchParams({ ...contact, checkoutToken: form.checkoutToken, _csrf: form.csrf });
     body.append('city', 'Porto');
-    const res = await agent.post('/checkout').type('form').send(body.toString()).expect(422);
+    const res = await refused(agent.post('/checkout').type('form').send(body.toString()), agent);
     expect(decode(res.text)).toContain('<a href="#field-city">City: must be text</a>');
     expect(res.text).toContain('name="city" type="text" value=""');
     expect(res.text).toContain('name="name" type="text" value="Mira Guest"');
@@ -783,11 +788,13 @@ describe('POST /checkout: form errors', () => {
 
   it('gives a form posted without a checkout token one to come back with', async () => {
     const { agent, csrf } = await guestWith('p-001');
-    const res = await agent
-      .post('/checkout')
-      .type('form')
-      .send({ ...contact, _csrf: csrf })
-      .expect(422);
+    const res = await refused(
+      agent
+        .post('/checkout')
+        .type('form')
+        .send({ ...contact, _csrf: csrf }),
+      agent,
+    );
     expect(decode(res.text)).toContain('<li>Checkout form: is missing: open the checkout page first</li>');
     const checkoutToken = hiddenInput(res.text, 'checkoutToken');
     const placed = await agent
@@ -806,10 +813,22 @@ describe('POST /checkout: form errors', () => {
       .post('/checkout')
       .type('form')
       .send({ ...body, city: ' ' })
-      .expect(422);
+      .expect(303)
+      .expect('Location', '/checkout');
     const res = await agent.post('/checkout').type('form').send(body).expect(303);
     expect(String(res.headers.location)).toMatch(ORDER_PATH);
   });
+});
+
+/** A refused checkout form: 303 back to the form (post/redirect/get), then the form as GET shows it. */
+async function refused(post: request.Test, agent: request.Agent) {
+  await post.expect(303).expect('Location', '/checkout');
+  return agent.get('/checkout').expect(200);
+}
+
+const tokens = (form: { csrf: string; checkoutToken: string }) => ({
+  checkoutToken: form.checkoutToken,
+  _csrf: form.csrf,
 });
 
 describe('GET /orders/:id', () => {

@@ -132,6 +132,26 @@ describe('GET /session: the timeline', () => {
     expect(changed.login).toEqual([{ key: 'user', from: null, to: 'ravi' }]);
   });
 
+  it('shows where a merged line started: the guest’s and the saved quantities, and the result', async () => {
+    const ravi = await shop.services.users.find('ravi');
+    if (!ravi) throw new Error('no demo account ravi');
+    await shop.services.savedCarts.save(ravi.id, { lines: [{ productId: 'p-001', quantity: 2 }] });
+    const { agent } = await visitor(shop);
+    await agent.post('/cart/items').set(json).send({ productId: 'p-001', quantity: 3 }).expect(200);
+    await agent.post('/cart/items').set(json).send({ productId: 'p-002', quantity: 1 }).expect(200);
+    await agent.post('/login').set(json).send(RAVI).expect(200);
+    const merge = (await inspect(agent)).timeline.find((e: { event: string }) => e.event === 'cart.merge');
+    // `from` is this browser's cart before the login, as for every other event; `saved` the account's.
+    expect(merge.changed).toEqual([
+      { key: 'cart.p-001', from: 3, to: 5, saved: 2 },
+      { key: 'cart.p-002', from: 1, to: 1, saved: 0 },
+    ]);
+    const page = decode((await agent.get('/session').expect(200)).text);
+    expect(page).toContain('cart.p-001: guest 3, saved 2 → 5');
+    expect(page).not.toContain('cart.p-001: 0 → 5');
+    await shop.services.savedCarts.save(ravi.id, { lines: [] });
+  });
+
   it.each([
     ['JSON', (a: request.Agent) => a.post('/logout').set(json).send({}).expect(200)],
     [

@@ -1,7 +1,7 @@
 // formatMoney is written out by hand for speed: it must read exactly as the
 // browser's own currency formatting would.
 import { describe, expect, it } from 'vitest';
-import { formatMoney } from '../../src/web/views.js';
+import { formatMoney, productName } from '../../src/web/views.js';
 
 const intl = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 
@@ -17,5 +17,15 @@ describe('formatMoney', () => {
   it('puts the thousands commas where people expect them', () => {
     expect(formatMoney(123_456_789)).toBe('$1,234,567.89');
     expect(formatMoney(-305)).toBe('-$3.05');
+  });
+});
+
+describe('productName', () => {
+  it('joins a number to the word after it with a no-break space, and nothing else', () => {
+    expect(productName('Masala Chai Loose Leaf 150 g')).toBe('Masala Chai Loose Leaf 150\u00a0g');
+    expect(productName('Gooseneck Pour-Over Kettle 1 L')).toBe('Gooseneck Pour-Over Kettle 1\u00a0L');
+    expect(productName('Dark Chocolate Bar 70% 100 g')).toBe('Dark Chocolate Bar 70% 100\u00a0g');
+    expect(productName('Terracotta Espresso Cups Set of 2')).toBe('Terracotta Espresso Cups Set of 2');
+    expect(productName('Ceramic Cone Dripper V60')).toBe('Ceramic Cone Dripper V60');
   });
 });
