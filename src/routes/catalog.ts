@@ -7,6 +7,7 @@ import { SORTS } from '../session/data.js';
 import { catalogModel, noCategoryModel } from '../web/catalog-view.js';
 import { HttpError } from '../web/http-error.js';
 import { wantsJson } from '../web/negotiate.js';
+import { pageOf, urlWithout } from '../web/pagination-view.js';
 import { parseInput } from '../web/parse-input.js';
 import { renderProductPage } from '../web/product-page.js';
 import { productView } from '../web/product-view.js';
@@ -68,24 +69,8 @@ function priceFormTarget(req: Request): string | undefined {
   return search ? `/?${search}` : '/';
 }
 
-/**
- * ?page= as a page number; 'invalid' for a page below 1 or not a whole number, which
- * the catalog answers with page 1. Past the end the search shows the last page.
- */
-function pageOf(value: unknown): number | 'invalid' | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^[0-9]+$/.test(value) || Number(value) < 1) return 'invalid';
-  return Math.min(Number(value), MAX_PAGE);
-}
+/** Past it a page number is read as this one: past the end the search shows its last page anyway. */
 const MAX_PAGE = 10_000;
-
-/** The URL as asked, without one parameter: `/?q=tea&page=0` → `/?q=tea`. */
-function urlWithout(req: Request, name: string): string {
-  const params = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
-  params.delete(name);
-  const search = params.toString();
-  return search ? `/?${search}` : '/';
-}
 
 export function catalogRoutes(services: Services) {
   const { catalog, search, stock, pages } = services;
@@ -95,7 +80,7 @@ export function catalogRoutes(services: Services) {
   async function listProducts(req: Request, res: Response) {
     const target = priceFormTarget(req);
     if (target !== undefined) return res.redirect(303, target);
-    const page = pageOf(req.query.page);
+    const page = pageOf(req.query.page, MAX_PAGE);
     if (page === 'invalid') return res.redirect(302, urlWithout(req, 'page'));
     const query = parseInput(catalogQuery, req.query);
     const asked = query.category || undefined;

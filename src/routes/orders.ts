@@ -1,29 +1,29 @@
 // Order pages: a member's history, and one order for whoever may see it. The
 // checkout routes place the orders these pages show.
 import { type Request, type Response, Router } from 'express';
-import { z } from 'zod';
 import { idFromNumber } from '../orders/order-number.js';
 import type { Services } from '../services.js';
 import { currentUser, requireUser } from '../web/auth.js';
 import { HttpError } from '../web/http-error.js';
 import { wantsJson } from '../web/negotiate.js';
 import { canSeeOrder, orderJson, orderPageModel } from '../web/order-view.js';
-import { paginationModel } from '../web/pagination-view.js';
-import { parseInput } from '../web/parse-input.js';
+import { pageOf, paginationModel, urlWithout } from '../web/pagination-view.js';
 import { renderPage } from '../web/render.js';
 
 /** Orders on one page of the history: a long history is read a page at a time. */
 export const ORDERS_PER_PAGE = 20;
 
-const historyQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).optional() });
+/** Past it a page number is read as this one: past the end the history shows its last page. */
+const MAX_PAGE = 100_000;
 
 export function orderRoutes({ orders }: Services) {
   return Router().get('/orders', requireUser, listOrders).get('/orders/:id', showOrder);
 
   // GET /orders — the logged-in shopper's order history, ORDERS_PER_PAGE at a time (?page=)
   async function listOrders(req: Request, res: Response) {
-    const { page = 1 } = parseInput(historyQuery, req.query);
-    const history = await orders.pageForUser(currentUser(req).id, page, ORDERS_PER_PAGE);
+    const page = pageOf(req.query.page, MAX_PAGE);
+    if (page === 'invalid') return res.redirect(302, urlWithout(req, 'page'));
+    const history = await orders.pageForUser(currentUser(req).id, page ?? 1, ORDERS_PER_PAGE);
     if (wantsJson(req)) {
       const { total, pageCount } = history;
       res.json({ orders: history.orders.map(orderJson), total, page: history.page, pageCount });
