@@ -1,7 +1,7 @@
 // createApp: the middleware order and the routers, with no listening and no
 // global state, so tests can build as many apps as they like.
 import compression from 'compression';
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
 import { accountRoutes } from './routes/account.js';
 import { authRoutes } from './routes/auth.js';
@@ -107,11 +107,12 @@ export function createApp(services: Services, logger: Logger): Express {
   );
   app.use(sessionMiddleware(config, services.sessionStore));
   metrics.countSessionsOf(services.sessionStore);
-  const refuse = (err: unknown, req: Request, res: Response) => {
+  // Every error answer, a refused session save's included, goes through here: counted, then answered.
+  const answerError: ErrorRequestHandler = (err, req, res, next) => {
     metrics.refused(err);
-    handleErrors(err, req, res, () => {});
+    handleErrors(err, req, res, next);
   };
-  app.use(saveBeforeAnswering(refuse, cookie));
+  app.use(saveBeforeAnswering((err, req, res) => answerError(err, req, res, () => {}), cookie));
   app.use(newSessions.afterSession);
   app.use(attachShopSession(sessionPolicy(config), authPolicy(config), services.now));
   // Pages differ per session: no shared cache may keep one shopper's page for another.
@@ -139,6 +140,6 @@ export function createApp(services: Services, logger: Logger): Express {
   if (config.session.inspector) app.use(inspectorRoutes(services), labRoutes(services));
 
   app.use(notFound);
-  app.use(metrics.countRefusals, handleErrors);
+  app.use(answerError);
   return app;
 }

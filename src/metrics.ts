@@ -3,7 +3,7 @@
 // faces the internet. One registry per Services, not prom-client's global one, so a
 // test's apps never mix their counts.
 import type { RequestListener } from 'node:http';
-import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Store } from 'express-session';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { PoolCounts } from './db/connect.js';
@@ -89,12 +89,6 @@ export class Metrics {
     const labels = dependencyTrouble(err);
     if (labels) this.unavailable.inc(labels);
   }
-
-  /** Mounted just before the error handler: counts, then hands the error on. */
-  readonly countRefusals: ErrorRequestHandler = (err, _req, _res, next) => {
-    this.refused(err);
-    next(err);
-  };
 
   /** Counts every session `store` starts: express-session asks store.generate for each, and so does a login. */
   countSessionsOf(store: Store & { generate?: (req: Request) => void }): void {

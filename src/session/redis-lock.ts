@@ -8,30 +8,7 @@ import type { RedisClientType } from 'redis';
 import { BoundedMap } from '../bounded-map.js';
 import { callDependency, UnavailableError } from '../unavailable.js';
 import { LocalSessionLock, type LockHandle, type SessionLock } from './lock.js';
-
-// Deletes the key only if it still holds our token: never frees someone else's lock.
-const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
-// SET NX with a lease, and when it is ours, the session it guards (ARGV[3]) read in the same
-// step: { 1, value or nil } taken, { 0 } held by someone else. One round trip, not two.
-// The session's key is an argument, not a KEYS entry: Redis's ACL takes every declared key
-// of a script as written, and a user that may only read sessions would be refused the
-// lock; the GET itself is still checked against the ACL. (Not for Redis Cluster as it is:
-// there the two keys would need one hash tag, and both would be declared.)
-const TAKE_AND_READ = `if redis.call("set", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then
-return { 1, redis.call("get", ARGV[3]) }
-end
-return { 0 }`;
-// Extends the lease only if the lock is still ours: 1 held, 0 lost.
-const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
-// RENEW, and while the lock is ours, the write too (KEYS[2] = ARGV[3], expiring in ARGV[4] s),
-// unless it runs after ARGV[5] (epoch ms, by Redis's clock): its caller has given up on it by
-// then and answered "not saved", which must stay true. 1 written, 0 lock lost, -1 too late.
-const WRITE_FENCED = `local now = redis.call("time")
-if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[5]) then return -1 end
-if redis.call("get", KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call("pexpire", KEYS[1], ARGV[2])
-redis.call("set", KEYS[2], ARGV[3], "EX", ARGV[4])
-return 1`;
+import { RELEASE, RENEW, TAKE_AND_READ, WRITE_FENCED } from './redis-lock-scripts.js';
 
 export type RedisLockOptions = {
   /** Lease of a held lock; renewed every third of it while the holder runs. */
