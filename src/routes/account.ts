@@ -10,10 +10,10 @@ import { renderPage } from '../web/render.js';
 export function accountRoutes({ carts, orders }: Services) {
   return Router().get(['/account', '/dashboard'], requireUser, showAccount);
 
-  // GET /account — "Welcome back, NAME" and the saved cart
+  // GET /account — "Welcome back, NAME" (or "Welcome, NAME" just after registering) and the saved cart
   async function showAccount(req: Request, res: Response) {
-    const { id, username } = currentUser(req);
-    const message = `Welcome back, ${username}`;
+    const { id, username, newMember } = currentUser(req);
+    const message = newMember ? `Welcome, ${username}` : `Welcome back, ${username}`;
     const cart = cartJson(carts.price(req.shopSession.cart));
     if (wantsJson(req)) {
       res.json({ user: { username }, message, cart });

@@ -88,7 +88,7 @@ export function authRoutes(services: Services) {
       return rerender(req, res, 'login', 401, 'Invalid username or password', form);
     }
     const report = await signIn(req, user, services);
-    await welcome(req, res, 200, form.returnTo, report, `Welcome back, ${user.username}!`);
+    await welcome(req, res, 200, form.returnTo, report, { elsewhere: `Welcome back, ${user.username}!` });
   }
 
   // GET /register — the form
@@ -111,8 +111,12 @@ export function authRoutes(services: Services) {
     if (!user) return rerender(req, res, 'register', 409, 'username: that name is taken, please pick another', form);
     // Refused from here on (the sign-in's reads, the session write), the name is free again.
     req.shopSession.undoIfRefused(() => users.remove(user.id));
-    const report = await signIn(req, user, services);
-    await welcome(req, res, 201, form.returnTo, report, `Welcome, ${user.username}! Your account is ready.`);
+    const report = await signIn(req, user, services, true);
+    const ready = 'Your account is ready.';
+    await welcome(req, res, 201, form.returnTo, report, {
+      elsewhere: `Welcome, ${user.username}! ${ready}`,
+      onAccount: ready,
+    });
   }
 
   // GET /logout — a confirm button only: GET must never change state
@@ -138,7 +142,7 @@ export function authRoutes(services: Services) {
     status: number,
     returnTo: string | undefined,
     report: MergeReport,
-    greeting: string,
+    greeting: { elsewhere: string; onAccount?: string },
   ) {
     const session = req.shopSession;
     const cart = cartJson(carts.price(session.cart));
@@ -148,14 +152,15 @@ export function authRoutes(services: Services) {
     }
     const target = safeRedirect(returnTo, '/account');
     // The account page greets in its heading ("Welcome back, NAME"): once is enough.
-    if (!(greetsReturning(target) && greeting.startsWith('Welcome back'))) session.flash('success', greeting);
+    const text = greetsByName(target) ? greeting.onAccount : greeting.elsewhere;
+    if (text !== undefined) session.flash('success', text);
     for (const { kind, text } of describeMerge(report, catalog)) session.flash(kind, text);
     res.redirect(303, target);
   }
 }
 
-/** The account page and its alias, which say "Welcome back, NAME" themselves. */
-const greetsReturning = (target: string) => /^\/(account|dashboard)(\?|#|$)/.test(target);
+/** The account page and its alias, which greet the member by name themselves. */
+const greetsByName = (target: string) => /^\/(account|dashboard)(\?|#|$)/.test(target);
 
 const LABELS = { username: 'Username', password: 'Password' };
 

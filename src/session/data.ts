@@ -15,6 +15,8 @@ export type SessionUser = {
   authenticatedAt: number;
   /** Epoch ms of the last request: the idle auth timeout runs from here. */
   lastSeenAt: number;
+  /** Set when this very login created the account: its pages greet a new member, not a returning one. */
+  newMember?: true;
 };
 
 export type FlashMessage = { kind: 'success' | 'info' | 'warning' | 'error'; text: string };

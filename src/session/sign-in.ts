@@ -27,7 +27,8 @@ type Deps = {
   now: () => number;
 };
 
-export async function signIn(req: Request, user: User, deps: Deps): Promise<MergeReport> {
+/** `newMember`: the account was created just now (a registration), not logged in to again. */
+export async function signIn(req: Request, user: User, deps: Deps, newMember = false): Promise<MergeReport> {
   const { carts, savedCarts, users } = deps;
   const secrets = deps.config.session.secrets;
   const guest = guestState(req, user, secrets);
@@ -43,7 +44,7 @@ export async function signIn(req: Request, user: User, deps: Deps): Promise<Merg
   const session = req.shopSession;
   const prefs = { ...user.prefs, ...guest.prefs }; // what the guest chose just now wins
   session.restore({ ...guest, cart: emptyCart(), prefs, cartOwner: undefined });
-  session.signIn(user, cartOwnerTag(user.id, secrets), deps.now());
+  session.signIn(user, cartOwnerTag(user.id, secrets), deps.now(), newMember);
   session.record('login', {
     username: user.username,
     previousSession: shortId(previousId),

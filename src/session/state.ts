@@ -149,11 +149,13 @@ export class ShopSession {
   /**
    * Call on a freshly regenerated session only (see session/lifecycle.ts). `cartOwner`
    * is the member's opaque tag (session/sign-in.ts): the cart mirrors their saved one,
-   * which is what the next login must know should this one expire.
+   * which is what the next login must know should this one expire. `newMember`: the
+   * account was created by this sign-in (a registration).
    */
-  signIn(user: { id: string; username: string }, cartOwner: string, now = Date.now()): void {
+  signIn(user: { id: string; username: string }, cartOwner: string, now = Date.now(), newMember = false): void {
     if (this.policy.timeline) this.unrecorded = userChange(this.data.user?.username, user.username);
     this.data.user = { id: user.id, username: user.username, authenticatedAt: now, lastSeenAt: now };
+    if (newMember) this.data.user.newMember = true;
     this.data.cartOwner = cartOwner;
     this.refreshLifetime();
   }

@@ -310,10 +310,21 @@ describe('POST /register', () => {
     expect(sessionCookie(res)).not.toBe(guestCookie);
 
     const account = await agent.get('/account').set(json).expect(200);
-    expect(account.body.message).toBe('Welcome back, newbie');
+    expect(account.body.message).toBe('Welcome, newbie');
     expect(quantities(await shop.services.savedCarts.load(await userId(shop, 'newbie')))).toEqual({ 'p-002': 2 });
     await agent.post('/logout').set(json).send({}).expect(200);
     await agent.post('/login').set(json).send({ username: 'newbie', password: 'long-enough' }).expect(200);
+  });
+
+  it('greets the new member as new on the account page, and as returning once they log in again', async () => {
+    const { agent } = await visitor(shop);
+    await agent.post('/register').set(json).send({ username: 'nora', password: 'long-enough' }).expect(201);
+    expect((await agent.get('/account').set(json).expect(200)).body.message).toBe('Welcome, nora');
+    expect((await agent.get('/dashboard').set(json).expect(200)).body.message).toBe('Welcome, nora');
+
+    await agent.post('/logout').set(json).send({}).expect(200);
+    await agent.post('/login').set(json).send({ username: 'nora', password: 'long-enough' }).expect(200);
+    expect((await agent.get('/account').set(json).expect(200)).body.message).toBe('Welcome back, nora');
   });
 
   it('refuses a taken username, in any case, with 409 and keeps the guest as they were', async () => {
@@ -342,8 +353,19 @@ describe('POST /register', () => {
       .expect(303)
       .expect('Location', '/account');
     const page = decode((await agent.get('/account').expect(200)).text);
-    expect(page).toContain('Welcome, mia! Your account is ready.');
-    expect(page).toContain('Welcome back, mia');
+    // The heading greets; the flash says only what is new, so the welcome is said once.
+    expect(page).toContain('<h1>Welcome, mia</h1>');
+    expect(flashes(page)).toEqual([['success', 'Your account is ready.']]);
+    expect(page).not.toContain('Welcome back');
+  });
+
+  it('greets the new member in the flash when the form goes on elsewhere', async () => {
+    const shopper = await visitor(shop);
+    await postForm(shopper, '/register', { username: 'ines', password: 'long-enough', returnTo: '/cart' })
+      .expect(303)
+      .expect('Location', '/cart');
+    const page = decode((await shopper.agent.get('/cart').expect(200)).text);
+    expect(flashes(page)).toEqual([['success', 'Welcome, ines! Your account is ready.']]);
   });
 
   it('re-renders the form with 409 for a taken name', async () => {
