@@ -1,7 +1,8 @@
 // Reads the runnable examples out of a Markdown file: every ```console block holds
 // `$ command` lines (a trailing `\` continues one onto the next line), each followed
 // by the output it prints. In an output, `…` stands for any text on that line (an ID,
-// a date, a part left out); everything else must match exactly.
+// a date, a part left out); everything else must match exactly. A block run against
+// something other than the store says so after the language: ```console example.
 
 export type Step = {
   /** The command as written, continuation lines joined. */
@@ -12,10 +13,11 @@ export type Step = {
   expectedLines: number[];
 };
 
-const FENCE_OPEN = /^```console\s*$/;
 const FENCE_CLOSE = /^```\s*$/;
 
-export function consoleSteps(markdown: string): Step[] {
+/** The steps of the ```console blocks, or with `target` of the ```console <target> blocks only. */
+export function consoleSteps(markdown: string, target?: string): Step[] {
+  const fenceOpen = new RegExp(`^\`\`\`console${target === undefined ? '' : ` ${target}`}\\s*$`);
   const lines = markdown.split('\n');
   const steps: Step[] = [];
   let inBlock = false;
@@ -23,7 +25,7 @@ export function consoleSteps(markdown: string): Step[] {
   let continuing = false;
   lines.forEach((line, index) => {
     if (!inBlock) {
-      inBlock = FENCE_OPEN.test(line);
+      inBlock = fenceOpen.test(line);
       return;
     }
     if (FENCE_CLOSE.test(line)) {
