@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LocalSessionLock, SessionQueueFullError } from '../../src/session/lock.js';
 
 const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -70,14 +70,15 @@ describe('LocalSessionLock', () => {
     await first?.release();
     await first?.release();
     const secondHandle = await second;
-    let thirdIn = false;
-    void third.then(() => {
-      thirdIn = true;
-    });
-    await tick();
-    expect(thirdIn).toBe(false);
+    // The second release handed nothing on: the third still waits, the second still holds.
+    expect(lock.hasWaiters('k')).toBe(true);
+    expect(await secondHandle?.confirm()).toBe(true);
     await secondHandle?.release();
-    await (await third)?.release();
+    expect(lock.hasWaiters('k')).toBe(false);
+    const thirdHandle = await third;
+    expect(await thirdHandle?.confirm()).toBe(true);
+    await thirdHandle?.release();
+    expect(lock.size).toBe(0);
   });
 
   it('confirms a held lock and refuses one that was abandoned', async () => {
@@ -91,12 +92,25 @@ describe('LocalSessionLock', () => {
     await next?.release();
   });
 
-  it('turns waiters away and frees every key on releaseAll', async () => {
-    const lock = new LocalSessionLock();
-    await lock.acquire('k', 1000);
-    const waiting = lock.acquire('k', 5000);
-    await lock.releaseAll();
-    expect(await waiting).toBeUndefined();
-    expect(lock.size).toBe(0);
+  it('turns waiters away at once and frees every key on releaseAll', async () => {
+    vi.useFakeTimers(); // no waiter's own timeout can fire: only releaseAll can answer it
+    try {
+      const lock = new LocalSessionLock();
+      const holder = await lock.acquire('k', 1000);
+      await lock.acquire('other', 1000);
+      const answers: unknown[] = [];
+      const waiters = [lock.acquire('k', 5000), lock.acquire('other', 5000)];
+      for (const waiter of waiters) void waiter.then((handle) => answers.push(handle));
+      await lock.releaseAll();
+      await vi.advanceTimersByTimeAsync(0); // lets the answers arrive; moves no waiter's clock
+      expect(answers).toEqual([undefined, undefined]);
+      expect(lock.size).toBe(0);
+      expect(vi.getTimerCount()).toBe(0); // their wait timers are cleared, not left to fire
+      // The old holder's release later gives nothing away: the key is free for anyone.
+      await holder?.release();
+      expect(lock.tryAcquire('k')).toBeDefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
