@@ -58,3 +58,16 @@ describe('docs/guide.md and docs/guide.hi-Latn.md', () => {
     expect(missing).toEqual([]);
   });
 });
+
+// The Hinglish pages speak in one register, the polite "aap" forms they open with
+// ("padhiye", "kijiye", "dekhiye"): never the familiar commands ("padho", "karo", "dekho").
+describe.each(['docs/guide.hi-Latn.md', 'docs/sessions-101.hi-Latn.md'])('%s', (page) => {
+  const FAMILIAR =
+    /\b(karo|dekho|daalo|kholo|chalao|socho|padho|likho|rakho|bhejo|chuno|badlo|hatao|mitao|(?:padh|le|kar|dekh|rakh) lo|(?:likh|de|kar|rakh|bata) do)\b/gi;
+
+  it('addresses the reader politely throughout (aap: "kijiye", not "karo")', () => {
+    const text = prose(readFileSync(join(ROOT, page), 'utf8'));
+    expect(text).toMatch(/\b\w+iye\b/);
+    expect([...text.matchAll(FAMILIAR)].map((m) => m[0])).toEqual([]);
+  });
+});
