@@ -1,6 +1,7 @@
 // Login merge: the guest's cart folded into the shopper's saved cart.
 // Quantities of a shared product are summed, then capped; nothing changes without
 // a line in the report, so the shopper can be told exactly what happened.
+import { roomFor } from './rules.js';
 import type { Availability, Cart, CartLimits, CartLine } from './types.js';
 
 export type MergeReport = {
@@ -35,15 +36,16 @@ export function mergeCarts(saved: Cart, guest: Cart, limits: CartLimits, availab
       report.dropped.push({ productId, reason: 'out-of-stock' });
       continue;
     }
-    if (lines.length >= limits.maxLines) {
+    // The merged cart so far holds no line of this product: its room is the whole line's.
+    const { room, full, boundBy } = roomFor({ lines }, productId, product.stock, limits);
+    if (full) {
       report.dropped.push({ productId, reason: 'cart-full' });
       continue;
     }
-    const kept = Math.min(requested, limits.maxPerLine, product.stock);
+    const kept = Math.min(requested, room);
     lines.push({ productId, quantity: kept });
     if (kept < requested) {
-      const reason = product.stock < limits.maxPerLine ? 'stock' : 'line-limit';
-      report.adjusted.push({ productId, requested, kept, reason });
+      report.adjusted.push({ productId, requested, kept, reason: boundBy });
     } else if (fromGuest > 0) {
       report.added.push({ productId, quantity: fromGuest });
     }
@@ -57,5 +59,3 @@ function totals(cart: Cart): Map<string, number> {
   for (const { productId, quantity } of cart.lines) sums.set(productId, (sums.get(productId) ?? 0) + quantity);
   return sums;
 }
-
-export const reportIsEmpty = (r: MergeReport): boolean => r.added.length + r.adjusted.length + r.dropped.length === 0;

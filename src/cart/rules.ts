@@ -27,13 +27,16 @@ type Context = { limits: CartLimits; availability: Availability };
 /**
  * How many more of one product the cart may take: the per-line cap and the stock, less
  * what it holds already; none when it is `full` (the product would need a new line and
- * there is no room for one). The refusals below and the product page's picker both ask here.
+ * there is no room for one). `boundBy`: which of the two sets the line's most. Every
+ * piece of cart-limit arithmetic asks here: the refusals below, the login merge, the
+ * product page's picker and the cart page's quantity menus.
  */
 export function roomFor(cart: Cart, productId: string, stock: number, limits: CartLimits) {
   const inCart = quantityOf(cart, productId);
   const full = inCart === 0 && cart.lines.length >= limits.maxLines;
   const room = full ? 0 : Math.max(0, Math.min(stock, limits.maxPerLine) - inCart);
-  return { inCart, room, full };
+  const boundBy: 'stock' | 'line-limit' = stock < limits.maxPerLine ? 'stock' : 'line-limit';
+  return { inCart, room, full, boundBy };
 }
 
 /** Adds `quantity` more of a product (a new line, or on top of the existing one). */

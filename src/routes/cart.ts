@@ -44,7 +44,7 @@ export function cartRoutes(services: Services) {
       return;
     }
     const levels = await stock.levelsOf(priced.lines.map((l) => l.productId)); // the cart's products only
-    const model = cartPageModel(priced, levels, config.cartLimits.maxPerLine);
+    const model = cartPageModel(priced, levels, config.cartLimits);
     renderPage(req, res, 'cart', { title: 'Your cart — Session Shop', cart: model, error });
   }
 

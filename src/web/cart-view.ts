@@ -2,7 +2,8 @@
 // show the one summary priceCart() makes (cart/pricing.ts): nothing here adds up.
 import type { Request } from 'express';
 import type { PricedCart } from '../cart/pricing.js';
-import type { CartRefusal } from '../cart/rules.js';
+import { type CartRefusal, removeItem, roomFor } from '../cart/rules.js';
+import type { CartLimits } from '../cart/types.js';
 import type { StockLevels } from '../catalog/stock.js';
 import { CartState } from '../session/cart-state.js';
 import { formatMoney } from './views.js';
@@ -36,12 +37,14 @@ export function cartJson(cart: PricedCart) {
 }
 
 /** The cart page: each line with the quantities it may be set to and a stock warning. */
-export function cartPageModel(cart: PricedCart, levels: StockLevels, maxPerLine: number) {
+export function cartPageModel(cart: PricedCart, levels: StockLevels, limits: CartLimits) {
   const lines = cart.lines.map((line) => {
     const stock = levels.get(line.productId) ?? 0;
-    // Only quantities the line may be set to, and the one it holds now even when the
-    // stock has fallen below it (so the picker shows the truth beside its warning).
-    const fits = Array.from({ length: Math.min(stock, maxPerLine) }, (_, i) => i + 1);
+    // Only quantities the line may be set to — the room for it in the cart without it —
+    // and the one it holds now even when the stock has fallen below it (so the picker
+    // shows the truth beside its warning).
+    const { room } = roomFor(removeItem(cart, line.productId), line.productId, stock, limits);
+    const fits = Array.from({ length: room }, (_, i) => i + 1);
     const values = fits.includes(line.quantity) ? fits : [...fits, line.quantity];
     return {
       ...line,

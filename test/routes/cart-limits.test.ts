@@ -104,6 +104,25 @@ describe('a sold-out product on a full cart', () => {
   });
 });
 
+describe('GET /cart: quantity menus', () => {
+  it('offer each line every quantity it may be set to, in a cart holding as many lines as it may', async () => {
+    const small = await makeShop({ env: { CART_MAX_LINES: '2' } });
+    const { agent } = await visitor(small);
+    await add(agent, BEANS.id, 4);
+    await add(agent, SUMATRA.id, 2);
+    const html = (await agent.get('/cart').expect(200)).text;
+    const menu = (id: string) =>
+      [
+        ...(new RegExp(`<select id="qty-${id}"[^>]*>([\\s\\S]*?)</select>`).exec(html)?.[1] ?? '').matchAll(
+          /<option value="(\d+)"/g,
+        ),
+      ].map((m) => Number(m[1]));
+    // The per-line cap, not the cap less what the line holds; the stock where it is lower.
+    expect(menu(BEANS.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(menu(SUMATRA.id)).toEqual([1, 2, 3]);
+  });
+});
+
 describe('GET /cart: stock warnings', () => {
   it('warns "Only N left" and "Sold out" on lines the stock no longer covers, and not otherwise', async () => {
     const { agent } = await visitor(shop);
