@@ -18,5 +18,3 @@ export const emptyCart = (): Cart => ({ lines: [] });
 
 export const quantityOf = (cart: Cart, productId: string): number =>
   cart.lines.find((l) => l.productId === productId)?.quantity ?? 0;
-
-export const itemCount = (cart: Cart): number => cart.lines.reduce((sum, l) => sum + l.quantity, 0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type PricedProduct, priceCart } from '../../src/cart/pricing.js';
 import type { Cart } from '../../src/cart/types.js';
-import { FREE_SHIPPING_FROM_CENTS, SHIPPING_CENTS } from '../../src/orders/totals.js';
+import { SHIPPING_CENTS } from '../../src/orders/totals.js';
 
 const product = (id: string, priceCents: number): PricedProduct => ({
   id,
@@ -10,7 +10,9 @@ const product = (id: string, priceCents: number): PricedProduct => ({
   priceCents,
   image: `/images/${id}.svg`,
 });
-const catalog = new Map([product('a', 1450), product('b', 2820)].map((p) => [p.id, p]));
+const catalog = new Map(
+  [product('a', 1450), product('b', 2820), product('c', 2500), product('d', 4999)].map((p) => [p.id, p]),
+);
 const find = (id: string) => catalog.get(id);
 const cart = (...pairs: [string, number][]): Cart => ({
   lines: pairs.map(([productId, quantity]) => ({ productId, quantity })),
@@ -54,7 +56,15 @@ describe('priceCart', () => {
       shippingCents: 0,
       totalCents: 5640,
     });
-    expect(FREE_SHIPPING_FROM_CENTS).toBeLessThanOrEqual(5640);
+  });
+
+  it('ships for free at exactly $50.00 of goods, and charges shipping one cent below', () => {
+    expect(priceCart(cart(['c', 2]), find)).toMatchObject({ subtotalCents: 5000, shippingCents: 0, totalCents: 5000 });
+    expect(priceCart(cart(['d', 1]), find)).toMatchObject({
+      subtotalCents: 4999,
+      shippingCents: 495,
+      totalCents: 5494,
+    });
   });
 
   it('totals an empty cart as zero, shipping included', () => {

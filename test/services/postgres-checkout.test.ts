@@ -1,8 +1,9 @@
 // Concurrent checkouts on PostgreSQL, where transactions really overlap: carts
 // holding the same products in opposite order must not deadlock, and one token
-// raced from two transactions must still place one order.
+// raced from two transactions must still place one order, and orders racing for the
+// last units never sell more than there is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OrderRepository } from '../../src/orders/orders.js';
+import { OrderRepository, OutOfStockError } from '../../src/orders/orders.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres-db.js';
 import { POSTGRES_URL, serviceAvailable } from '../helpers/services.js';
 import { contact, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
@@ -73,5 +74,17 @@ describe.skipIf(!available)('checkout with PostgreSQL under concurrency', () => 
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.order.id)).size).toBe(1);
     expect((await levels()).get('p-003')).toBe(48);
+  });
+
+  it('never oversells when ten transactions race for the last three units', async () => {
+    await shop.services.stock.set('p-004', 3);
+    const orders = new OrderRepository(shop.db);
+    const lines = [{ productId: 'p-004', name: 'Four', unitPriceCents: 500, quantity: 1 }];
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => orders.place({ checkoutToken: `last-${i}`, userId: null, contact, lines })),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(3);
+    for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(OutOfStockError);
+    expect((await levels()).get('p-004')).toBe(0);
   });
 });

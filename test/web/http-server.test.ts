@@ -1,11 +1,11 @@
 // The server built by createHttpServer: requests and responses arrive already made
 // with the app's prototypes (so Express has nothing to re-parent), and the shop
 // behind it works as it does behind Node's own classes.
-import { IncomingMessage, type Server, ServerResponse } from 'node:http';
+import http, { IncomingMessage, type Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpServer } from '../../src/web/http-server.js';
+import { createHttpServer, isPlainConstructor } from '../../src/web/http-server.js';
 import { makeShop } from '../helpers/shop.js';
 
 let server: Server | undefined;
@@ -15,8 +15,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(app: Parameters<typeof createHttpServer>[0]) {
-  server = createHttpServer(app, { requestTimeout: 5_000 });
+async function serve(app: Parameters<typeof createHttpServer>[0], how?: Parameters<typeof createHttpServer>[2]) {
+  server = createHttpServer(app, { requestTimeout: 5_000 }, how);
   const arrived: Array<{ req: object; res: object }> = [];
   // Before the app's own listener: what Node built, before Express touches it.
   server.prependListener('request', (req, res) => {
@@ -61,21 +61,95 @@ describe('createHttpServer', () => {
   it('serves the shop as usual: a session, a cart change and the cart read back on one connection', async () => {
     const { app } = await makeShop();
     const { url } = await serve(app);
+    const connections: unknown[] = [];
+    server?.on('connection', (socket) => connections.push(socket));
+    const sockets = new Set<unknown>();
+    server?.prependListener('request', (req) => sockets.add(req.socket));
+    // One kept-alive socket at most: every request goes over the same connection.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (path: string, headers: Record<string, string>, body?: object) =>
+      new Promise<{ status: number; cookie: string; body: unknown }>((resolve, reject) => {
+        const req = http.request(`${url}${path}`, { agent, method: body ? 'POST' : 'GET', headers }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            text += chunk;
+          });
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              cookie: res.headers['set-cookie']?.[0]?.split(';')[0] ?? '',
+              body: JSON.parse(text),
+            }),
+          );
+        });
+        req.on('error', reject);
+        req.end(body ? JSON.stringify(body) : undefined);
+      });
     const json = { accept: 'application/json', 'content-type': 'application/json' };
 
-    const first = await fetch(`${url}/cart`, { headers: json });
-    const cookie = first.headers.getSetCookie()[0]?.split(';')[0] ?? '';
-    await first.text();
-    const added = await fetch(`${url}/cart/items`, {
-      method: 'POST',
-      headers: { ...json, cookie },
-      body: JSON.stringify({ productId: 'p-002', quantity: 2 }),
-    });
-    const cart = await (await fetch(`${url}/cart`, { headers: { ...json, cookie } })).json();
+    try {
+      const first = await send('/cart', json);
+      const { cookie } = first;
+      const added = await send('/cart/items', { ...json, cookie }, { productId: 'p-002', quantity: 2 });
+      const cart = await send('/cart', { ...json, cookie });
 
-    expect(cookie).toMatch(/^shop\.sid=/);
-    expect(added.status).toBe(200);
-    expect(await added.json()).toMatchObject({ cart: { count: 2 } });
-    expect(cart).toMatchObject({ cart: { count: 2, lines: [{ productId: 'p-002', quantity: 2 }] } });
+      expect(cookie).toMatch(/^shop\.sid=/);
+      expect(added.status).toBe(200);
+      expect(added.body).toMatchObject({ cart: { count: 2 } });
+      expect(cart.body).toMatchObject({ cart: { count: 2, lines: [{ productId: 'p-002', quantity: 2 }] } });
+      expect(connections).toHaveLength(1);
+      expect(sockets.size).toBe(1);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it("falls back to Node's own classes, with a warning, once they are no longer plain constructor functions", async () => {
+    // What a future Node might ship: the same classes written with `class`, which
+    // Reflect.apply cannot run on an object it did not make.
+    const node = { IncomingMessage: class extends IncomingMessage {}, ServerResponse: class extends ServerResponse {} };
+    const warnings: string[] = [];
+    const { app } = await makeShop();
+    const { url, arrived } = await serve(app, { node, warn: (message) => warnings.push(message) });
+
+    const res = await fetch(`${url}/cart`, { headers: { accept: 'application/json' } });
+
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ cart: { count: 0 } });
+    expect(warnings).toEqual([expect.stringContaining('no longer plain constructor functions')]);
+    // Built by those classes as they are: Express re-parents them, as in any Express app.
+    expect(arrived).toEqual([{ req: node.IncomingMessage.prototype, res: node.ServerResponse.prototype }]);
+  });
+
+  it('warns through process warnings when no one is told', async () => {
+    const node = { IncomingMessage: class extends IncomingMessage {}, ServerResponse };
+    const warned = new Promise<Error>((resolve) => process.once('warning', resolve));
+    server = createHttpServer(express(), {}, { node });
+    const warning = await warned;
+    expect(warning.name).toBe('SessionShopWarning');
+    expect(warning.message).toContain('IncomingMessage and ServerResponse');
+  });
+
+  it("does not warn while Node's classes are plain constructor functions", async () => {
+    const warnings: string[] = [];
+    const { app } = await makeShop();
+    await serve(app, { warn: (message) => warnings.push(message) });
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe('isPlainConstructor', () => {
+  it("tells Node's http classes from what Reflect.apply cannot run", () => {
+    function Old(this: object) {}
+    expect([IncomingMessage, ServerResponse, Old].map(isPlainConstructor)).toEqual([true, true, true]);
+    const bound = Old.bind(null);
+    expect([class {}, () => {}, bound, 'IncomingMessage', undefined].map(isPlainConstructor)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
