@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // better-sqlite3 is a native addon: separate processes keep it out of worker threads.
     pool: 'forks',
+    // supertest serves an app through src/web/http-server.ts, as production does.
+    setupFiles: ['test/helpers/supertest-server.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // `npm run coverage`: the whole suite, measured over src/ only. The HTML report

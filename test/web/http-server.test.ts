@@ -4,6 +4,7 @@
 import http, { IncomingMessage, type Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, isPlainConstructor } from '../../src/web/http-server.js';
 import { makeShop } from '../helpers/shop.js';
@@ -108,7 +109,10 @@ describe('createHttpServer', () => {
   it("falls back to Node's own classes, with a warning, once they are no longer plain constructor functions", async () => {
     // What a future Node might ship: the same classes written with `class`, which
     // Reflect.apply cannot run on an object it did not make.
-    const node = { IncomingMessage: class extends IncomingMessage {}, ServerResponse: class extends ServerResponse {} };
+    const node = {
+      IncomingMessage: class extends IncomingMessage {} as typeof IncomingMessage,
+      ServerResponse: class extends ServerResponse {} as typeof ServerResponse,
+    };
     const warnings: string[] = [];
     const { app } = await makeShop();
     const { url, arrived } = await serve(app, { node, warn: (message) => warnings.push(message) });
@@ -123,7 +127,7 @@ describe('createHttpServer', () => {
   });
 
   it('warns through process warnings when no one is told', async () => {
-    const node = { IncomingMessage: class extends IncomingMessage {}, ServerResponse };
+    const node = { IncomingMessage: class extends IncomingMessage {} as typeof IncomingMessage, ServerResponse };
     const warned = new Promise<Error>((resolve) => process.once('warning', resolve));
     server = createHttpServer(express(), {}, { node });
     const warning = await warned;
@@ -143,7 +147,7 @@ describe('isPlainConstructor', () => {
   it("tells Node's http classes from what Reflect.apply cannot run", () => {
     function Old(this: object) {}
     expect([IncomingMessage, ServerResponse, Old].map(isPlainConstructor)).toEqual([true, true, true]);
-    const bound = Old.bind(null);
+    const bound = Old.bind({});
     expect([class {}, () => {}, bound, 'IncomingMessage', undefined].map(isPlainConstructor)).toEqual([
       false,
       false,
@@ -151,5 +155,27 @@ describe('isPlainConstructor', () => {
       false,
       false,
     ]);
+  });
+});
+
+describe('the route suites', () => {
+  it("send supertest's requests through createHttpServer, as production serves them", async () => {
+    const app = express();
+    app.get('/probe', (_req, res) => {
+      res.json({ ok: true });
+    });
+    const arrivedAs: boolean[] = [];
+    // What the server built, before Express re-parents it (app.handle is the app's entry).
+    const entry = app as unknown as { handle: (req: object, res: object, next?: unknown) => void };
+    const handle = entry.handle.bind(app);
+    entry.handle = (req, res, next) => {
+      arrivedAs.push(Object.getPrototypeOf(req) === app.request && Object.getPrototypeOf(res) === app.response);
+      handle(req, res, next);
+    };
+
+    await request(app).get('/probe').expect(200);
+    await request.agent(app).get('/probe').expect(200);
+
+    expect(arrivedAs).toEqual([true, true]);
   });
 });
