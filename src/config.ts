@@ -36,6 +36,12 @@ const envSchema = z.object({
   REGISTER_IP_LIMIT: z.coerce.number().int().min(1).max(10_000).default(5),
   NEW_SESSION_IP_LIMIT: z.coerce.number().int().min(1).default(1_000),
   REDIS_URL: z.string().url().optional(),
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[\w.-]+$/, 'the master name the sentinels monitor, e.g. shop')
+    .optional(),
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
   DATABASE_URL: z.string().default('data/shop.db'),
   CATALOG_FILE: z.string().default('data/products.json'),
   SESSION_INSPECTOR: flag(),
@@ -154,9 +160,49 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       newSessionsPerIp: e.NEW_SESSION_IP_LIMIT,
     },
     redisUrl: e.REDIS_URL,
+    /** The sentinels to ask for the current primary, instead of REDIS_URL (startup.ts). */
+    redisSentinel: redisSentinel(e.REDIS_URL, e.REDIS_SENTINELS, e.REDIS_SENTINEL_NAME),
+    /** Replicas that must have a session write before it is answered (WAIT; session/redis-lock.ts). */
+    redisWaitReplicas: redisWaitReplicas(e.REDIS_WAIT_REPLICAS, e.REDIS_URL ?? e.REDIS_SENTINELS),
     databaseUrl: e.DATABASE_URL,
     catalogFile: e.CATALOG_FILE,
   };
+}
+
+/**
+ * REDIS_SENTINELS=host:port,host:port,… with REDIS_SENTINEL_NAME: Redis is whichever server
+ * those sentinels name as the primary of that name, followed through every failover.
+ */
+function redisSentinel(url: string | undefined, list: string | undefined, name: string | undefined) {
+  if (list === undefined) {
+    if (name !== undefined) throw new ConfigError('REDIS_SENTINEL_NAME needs REDIS_SENTINELS (host:port,host:port,…)');
+    return undefined;
+  }
+  if (url !== undefined) {
+    throw new ConfigError('Set REDIS_URL (one Redis) or REDIS_SENTINELS (Redis found through Sentinel), not both');
+  }
+  if (name === undefined) {
+    throw new ConfigError('REDIS_SENTINELS needs REDIS_SENTINEL_NAME: the master name the sentinels monitor');
+  }
+  const nodes = list.split(',').map((entry) => {
+    const match = /^\s*(\[[0-9a-fA-F:]+\]|[\w.-]+):(\d{1,5})\s*$/.exec(entry);
+    const port = Number(match?.[2]);
+    if (match === null || port < 1 || port > 65535) {
+      throw new ConfigError(`REDIS_SENTINELS: "${entry.trim()}" is not host:port (e.g. 10.0.0.5:26379)`);
+    }
+    return { host: (match[1] ?? '').replace(/^\[|\]$/g, ''), port };
+  });
+  return { name, nodes };
+}
+
+/** Waiting for replicas means nothing without Redis: say so rather than ignore it. */
+function redisWaitReplicas(replicas: number, redis: string | undefined): number {
+  if (replicas > 0 && redis === undefined) {
+    throw new ConfigError(
+      'REDIS_WAIT_REPLICAS needs Redis (REDIS_URL or REDIS_SENTINELS): memorystore has no replicas',
+    );
+  }
+  return replicas;
 }
 
 /**

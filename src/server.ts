@@ -9,7 +9,7 @@ import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createServices } from './services.js';
 import { shutdown } from './shutdown.js';
-import { listen, listeningLine, waitForDatabase, waitForRedis } from './startup.js';
+import { connectRedis, listen, listeningLine, waitForDatabase } from './startup.js';
 import { drainOf } from './web/drain.js';
 import { createHttpServer } from './web/http-server.js';
 
@@ -42,7 +42,7 @@ async function main() {
   // Redis and PostgreSQL may come up after us (a fresh docker compose, a rolling restart): wait, within bounds.
   const giveUpAt = Date.now() + config.timeouts.startupRetryMs;
   const db = await waitForDatabase(config, logger, giveUpAt);
-  const redis = config.redisUrl ? await waitForRedis(config.redisUrl, config, logger, giveUpAt) : undefined;
+  const redis = await connectRedis(config, logger, giveUpAt);
   const services = await createServices(config, catalog, db, redis);
   await seedDemoAccounts(services.users);
 

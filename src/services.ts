@@ -1,7 +1,6 @@
 // Everything the app needs, built once from config and open connections and
 // handed to createApp(): tests build the same thing over SQLite :memory:.
 import type { Store } from 'express-session';
-import type { RedisClientType } from 'redis';
 import { SavedCartRepository } from './accounts/saved-carts.js';
 import { UserRepository } from './accounts/users.js';
 import type { Catalog } from './catalog/catalog.js';
@@ -14,6 +13,7 @@ import type { Config } from './config.js';
 import { type Db, poolCounts } from './db/connect.js';
 import { Metrics } from './metrics.js';
 import { OrderRepository } from './orders/orders.js';
+import type { Redis } from './redis.js';
 import { CartState } from './session/cart-state.js';
 import { LocalSessionLock, type SessionLock } from './session/lock.js';
 import { RedisSessionLock } from './session/redis-lock.js';
@@ -41,7 +41,7 @@ export type Services = {
   pages: PageCache;
   /** What GET /metrics on METRICS_PORT reports (metrics.ts). */
   metrics: Metrics;
-  redis?: RedisClientType;
+  redis?: Redis;
   /**
    * The clock (epoch ms) for login timeouts: Date.now, or in tests a fake one that
    * jumps ahead, so an idle timeout passes without the test waiting for it.
@@ -53,7 +53,7 @@ export async function createServices(
   config: Config,
   catalog: Catalog,
   db: Db,
-  redis?: RedisClientType,
+  redis?: Redis,
   now: () => number = Date.now,
 ): Promise<Services> {
   // An empty database takes `catalog`'s products (tests) or else CATALOG_FILE as its first
@@ -71,6 +71,7 @@ export async function createServices(
         maxWaiting: config.lock.maxWaiting,
         // The session is read in the same round trip as its lock is taken.
         dataKeyOf: (sid) => SESSION_KEY_PREFIX + sid,
+        waitReplicas: config.redisWaitReplicas,
       })
     : undefined;
   const metrics = new Metrics();

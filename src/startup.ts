@@ -4,11 +4,12 @@
 // that says where the shop then runs.
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { createClient, type RedisClientType } from 'redis';
+import { createClient, createSentinel, type RedisClientType, type RedisSentinelType } from 'redis';
 import type { Config } from './config.js';
 import { type Db, isPostgresUrl, openDatabase } from './db/connect.js';
 import { databaseLabel } from './db/label.js';
 import { asDatabaseUnavailable } from './db/unavailable.js';
+import type { Redis } from './redis.js';
 import { withTimeout } from './unavailable.js';
 
 /** Start-up is tried again after 50 ms, 100, 200 … at most 2 s apart, until STARTUP_RETRY_MS. */
@@ -33,8 +34,7 @@ export function listen(server: Server, port: number, host: string): Promise<void
  * and the database, with no password from REDIS_URL or DATABASE_URL.
  */
 export function listeningLine(server: Server, config: Config, sessionStore: string): string {
-  const sessions =
-    sessionStore === 'redis' && config.redisUrl ? `Redis at ${new URL(config.redisUrl).host}` : sessionStore;
+  const sessions = sessionStore === 'redis' ? (redisLabel(config) ?? sessionStore) : sessionStore;
   const database = databaseLabel(config.databaseUrl);
   return `Session Shop listening on ${addressOf(server)} (sessions: ${sessions}; database: ${database})`;
 }
@@ -129,6 +129,75 @@ export async function waitForRedis(url: string, config: Config, logger: Logger, 
       throw new Error(`Cannot use ${where}: ${why}. Check the password, user and database number in REDIS_URL.`);
     }
     throw new Error(giveUpMessage(where, config, why, 'REDIS_URL'));
+  }
+}
+
+/** Where Redis is, as the configuration says: host and port, never the password in REDIS_URL. */
+function redisLabel(config: Config): string | undefined {
+  const sentinel = config.redisSentinel;
+  if (sentinel !== undefined) {
+    const nodes = sentinel.nodes.map(({ host, port }) => `${host}:${port}`).join(', ');
+    return `Redis "${sentinel.name}" through the sentinels at ${nodes}`;
+  }
+  return config.redisUrl === undefined ? undefined : `Redis at ${new URL(config.redisUrl).host}`;
+}
+
+/** Redis as configured: through Sentinel, at REDIS_URL, or none (memorystore). */
+export function connectRedis(config: Config, logger: Logger, giveUpAt: number): Promise<Redis | undefined> {
+  if (config.redisSentinel !== undefined) return waitForSentinel(config, logger, giveUpAt);
+  if (config.redisUrl !== undefined) return waitForRedis(config.redisUrl, config, logger, giveUpAt);
+  return Promise.resolve(undefined);
+}
+
+/**
+ * Redis found through Sentinel: node-redis asks the sentinels for the primary, connects
+ * to it, and on a failover (the sentinels announce the new primary) moves every command
+ * there. One connection to the primary, so that WAIT follows the writes it is about
+ * (redis.ts). Commands sent meanwhile wait for the new primary, each within its own bound.
+ */
+export async function waitForSentinel(config: Config, logger: Logger, giveUpAt: number): Promise<RedisSentinelType> {
+  const sentinel = config.redisSentinel;
+  if (sentinel === undefined) throw new Error('REDIS_SENTINELS is not set');
+  const where = redisLabel(config) ?? 'Redis';
+  const socket = { connectTimeout: config.timeouts.storeMs, reconnectStrategy: backoff };
+  const redis: RedisSentinelType = createSentinel({
+    name: sentinel.name,
+    sentinelRootNodes: sentinel.nodes,
+    masterPoolSize: 1,
+    nodeClientOptions: { socket },
+    sentinelClientOptions: { socket },
+  });
+  // node-redis tries the sentinels again by itself (about once a second) until connect()
+  // resolves: each failure while starting is a line, later ones are debug noise of a failover.
+  let starting = true;
+  let lastError = '';
+  redis.on('error', (err: unknown) => {
+    // Each failure comes twice: as the Error, and as a string node-redis wraps around it.
+    if (!(err instanceof Error)) {
+      logger.debug(`${where}: ${String(err)}`);
+      return;
+    }
+    lastError = err.message;
+    if (starting) logger.warn(`Waiting for ${where} (${lastError})`);
+    else logger.debug({ err }, `${where}: a connection failed`);
+  });
+  let primary: string | undefined;
+  redis.on('topology-change', (event: { type: string; node?: { host: string; port: number } }) => {
+    if (event.type !== 'MASTER_CHANGE' || event.node === undefined) return;
+    const now = `${event.node.host}:${event.node.port}`;
+    if (primary !== undefined && primary !== now) logger.warn(`${where}: the primary is now ${now} (was ${primary})`);
+    else logger.info(`${where}: the primary is ${now}`);
+    primary = now;
+  });
+  try {
+    await withTimeout(redis.connect(), Math.max(giveUpAt - Date.now(), 1), () => new Error(lastError || 'no answer'));
+    starting = false;
+    return redis;
+  } catch (err) {
+    starting = false;
+    void redis.destroy().catch(() => {});
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(giveUpMessage(where, config, why, 'REDIS_SENTINELS and REDIS_SENTINEL_NAME'));
   }
 }
 

@@ -1,12 +1,13 @@
 // A dependency (the session store, the database) that could not do what was asked:
 // it is down or did not answer in time (unavailable), it has no room (full), or another
-// writer held what we needed for too long (busy). Every layer may throw it; the error
+// writer held what we needed for too long (busy), or its replicas did not confirm a
+// write in time (unreplicated: REDIS_WAIT_REPLICAS; the write is undone). Every layer may throw it; the error
 // handler answers 503 with its message, so a shopper reads what happened and whether
 // to wait, instead of a hang or a 500. The dependency's own error is its `cause`,
 // which the log shows.
 
 export type Dependency = 'sessions' | 'database';
-export type Trouble = 'unavailable' | 'full' | 'busy';
+export type Trouble = 'unavailable' | 'full' | 'busy' | 'unreplicated';
 
 const NAMES: Record<Dependency, string> = { sessions: 'The session store', database: 'The database' };
 
@@ -14,6 +15,7 @@ const SAYS: Record<Trouble, string> = {
   unavailable: 'is unavailable. Please try again in a moment.',
   full: 'is full, so nothing new can be saved right now. Please try again later.',
   busy: 'is busy. Please try again.',
+  unreplicated: 'could not keep a safe copy of your change in time, so it was not saved. Please try again in a moment.',
 };
 
 export class UnavailableError extends Error {

@@ -129,3 +129,42 @@ describe('loadConfig: TRUST_PROXY', () => {
     expect(loadConfig(env).trustProxy).toBe(expected);
   });
 });
+
+describe('loadConfig: Redis through Sentinel', () => {
+  const sentinels = { REDIS_SENTINELS: '10.0.0.5:26379, sentinel-2:26380,[::1]:26381', REDIS_SENTINEL_NAME: 'shop' };
+
+  it('reads REDIS_SENTINELS as host:port pairs, IPv6 in brackets, with the master name', () => {
+    expect(loadConfig(sentinels).redisSentinel).toEqual({
+      name: 'shop',
+      nodes: [
+        { host: '10.0.0.5', port: 26379 },
+        { host: 'sentinel-2', port: 26380 },
+        { host: '::1', port: 26381 },
+      ],
+    });
+    expect(loadConfig({}).redisSentinel).toBeUndefined();
+  });
+
+  it('names the entry that is not host:port', () => {
+    expect(() => loadConfig({ ...sentinels, REDIS_SENTINELS: '10.0.0.5:26379,sentinel-2' })).toThrow(
+      /REDIS_SENTINELS: "sentinel-2" is not host:port/,
+    );
+    expect(() => loadConfig({ ...sentinels, REDIS_SENTINELS: 'a:70000' })).toThrow(/"a:70000" is not host:port/);
+  });
+
+  it('wants the master name with the sentinels, and not both REDIS_URL and REDIS_SENTINELS', () => {
+    expect(() => loadConfig({ REDIS_SENTINELS: 'a:26379' })).toThrow(/needs REDIS_SENTINEL_NAME/);
+    expect(() => loadConfig({ REDIS_SENTINEL_NAME: 'shop' })).toThrow(/needs REDIS_SENTINELS/);
+    expect(() => loadConfig({ ...sentinels, REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/not both/);
+  });
+
+  it('waits for no replica unless REDIS_WAIT_REPLICAS says so, and only with Redis', () => {
+    expect(loadConfig({}).redisWaitReplicas).toBe(0);
+    expect(loadConfig({ ...sentinels, REDIS_WAIT_REPLICAS: '1' }).redisWaitReplicas).toBe(1);
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_WAIT_REPLICAS: '2' }).redisWaitReplicas).toBe(2);
+    expect(() => loadConfig({ REDIS_WAIT_REPLICAS: '1' })).toThrow(/needs Redis/);
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_WAIT_REPLICAS: '-1' })).toThrow(
+      /REDIS_WAIT_REPLICAS/,
+    );
+  });
+});

@@ -5,8 +5,10 @@
 // trip instead of two. Sessions written without a lock go to connect-redis as usual.
 // And while the lock passes from request to request within this process, the next
 // request loads the session the last one wrote without reading it back from Redis.
+// With REDIS_WAIT_REPLICAS, every write is answered only once that many replicas have it.
 import type { RedisStore } from 'connect-redis';
 import session, { type SessionData } from 'express-session';
+import { UnavailableError } from '../unavailable.js';
 import { type Callback, promised, settle } from './callback.js';
 import { type LockHandle, SessionLockLostError } from './lock.js';
 
@@ -37,6 +39,11 @@ export class FencedStore extends session.Store {
      * was taken, or written by the holder before; null when there is none; undefined, ask Redis.
      */
     private readonly handedOver?: (sid: string, key: string) => string | null | undefined,
+    /**
+     * REDIS_WAIT_REPLICAS: true once enough replicas have every write so far (WAIT, redis.ts).
+     * Fenced writes wait, and are undone, inside the lock (redis-lock.ts); the rest wait here.
+     */
+    private readonly replicated?: () => Promise<boolean>,
   ) {
     super();
   }
@@ -56,10 +63,20 @@ export class FencedStore extends session.Store {
   set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
     const fence = fences.get(data);
     if (fence === undefined) {
-      void this.inner.set(sid, data, callback);
+      // Only a session nobody holds the lock of (a new one) is written so: refused, its
+      // cookie is never sent, and the copy the primary may keep names nobody's session.
+      settle(this.confirmed(promised<void>((done) => void this.inner.set(sid, data, done))), callback);
       return;
     }
     settle(this.setFenced(sid, data, fence), callback);
+  }
+
+  /** `write`, then, with REDIS_WAIT_REPLICAS, the replicas' word that they have it too. */
+  private async confirmed(write: Promise<void>): Promise<void> {
+    await write;
+    if (this.replicated !== undefined && !(await this.replicated())) {
+      throw new UnavailableError('sessions', 'unreplicated');
+    }
   }
 
   private async setFenced(sid: string, data: SessionData, fence: Fence): Promise<void> {
@@ -68,7 +85,7 @@ export class FencedStore extends session.Store {
       // Not a plain write (no expiry, or one already past, which connect-redis turns
       // into a delete): confirm the lock first, then let connect-redis do it.
       if (!(await fence.lock.confirm())) throw new SessionLockLostError();
-      await promised<void>((done) => void this.inner.set(sid, data, done));
+      await this.confirmed(promised<void>((done) => void this.inner.set(sid, data, done)));
       return;
     }
     const value = this.inner.serializer.stringify(data);
@@ -80,7 +97,14 @@ export class FencedStore extends session.Store {
   }
 
   destroy(sid: string, callback?: (err?: unknown) => void): void {
-    void this.inner.destroy(sid, callback);
+    // Waited for, but not refused when unconfirmed: a destroy cannot be undone, and a
+    // login refused after its guest session was deleted would lose the guest's cart.
+    // Unconfirmed, a destroyed session can come back should the primary die just then.
+    const destroyed = promised<void>((done) => void this.inner.destroy(sid, done));
+    settle(
+      destroyed.then(() => this.replicated?.().catch(() => false)).then(() => undefined),
+      callback,
+    );
   }
 
   override length(callback: Callback<number>): void {

@@ -18,9 +18,22 @@ export const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis
 // RENEW, and while the lock is ours, the write too (KEYS[2] = ARGV[3], expiring in ARGV[4] s),
 // unless it runs after ARGV[5] (epoch ms, by Redis's clock): its caller has given up on it by
 // then and answered "not saved", which must stay true. 1 written, 0 lock lost, -1 too late.
+// Late but already holding ARGV[3] is written: the same script sent again, as node-redis does
+// when the primary died before answering, finds its first run's write (kept by the replica).
+// With ARGV[6] = "1", a write answers { 1, what KEYS[2] held before (nil: nothing), its PTTL }
+// instead of 1: what UNDO_FENCED needs to put it back.
 export const WRITE_FENCED = `local now = redis.call("time")
-if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[5]) then return -1 end
+if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[5])
+  and redis.call("get", KEYS[2]) ~= ARGV[3] then return -1 end
 if redis.call("get", KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call("pexpire", KEYS[1], ARGV[2])
+local before = ARGV[6] == "1" and { 1, redis.call("get", KEYS[2]), redis.call("pttl", KEYS[2]) }
 redis.call("set", KEYS[2], ARGV[3], "EX", ARGV[4])
+return before or 1`;
+// Puts KEYS[2] back as WRITE_FENCED found it (ARGV[2]: its value, or "" for nothing; ARGV[3]:
+// its PTTL, -1 for none), while the lock KEYS[1] is still ours (ARGV[1]). 1 done, 0 lock lost.
+export const UNDO_FENCED = `if redis.call("get", KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == "" then redis.call("del", KEYS[2])
+elseif tonumber(ARGV[3]) > 0 then redis.call("set", KEYS[2], ARGV[2], "PX", ARGV[3])
+else redis.call("set", KEYS[2], ARGV[2]) end
 return 1`;

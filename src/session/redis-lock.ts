@@ -4,11 +4,12 @@
 // every Redis call is bounded, so a hung Redis answers 503 instead of hanging.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RedisClientType } from 'redis';
 import { BoundedMap } from '../bounded-map.js';
+import type { Redis } from '../redis.js';
+import { primaryOf, replicated } from '../redis.js';
 import { callDependency, UnavailableError } from '../unavailable.js';
 import { LocalSessionLock, type LockHandle, type SessionLock } from './lock.js';
-import { RELEASE, RENEW, TAKE_AND_READ, WRITE_FENCED } from './redis-lock-scripts.js';
+import { RELEASE, RENEW, TAKE_AND_READ, UNDO_FENCED, WRITE_FENCED } from './redis-lock-scripts.js';
 
 export type RedisLockOptions = {
   /** Lease of a held lock; renewed every third of it while the holder runs. */
@@ -25,6 +26,11 @@ export type RedisLockOptions = {
    * trip as the lock is taken, and given to the store once (takeHandedOver).
    */
   dataKeyOf?: (key: string) => string;
+  /**
+   * REDIS_WAIT_REPLICAS: a fenced write counts as written only once this many replicas
+   * have it (WAIT); otherwise it is undone and refused. 0 or unset: the primary's word.
+   */
+  waitReplicas?: number;
 };
 
 type Held = {
@@ -60,6 +66,12 @@ const GIVE_WAY_MS = 100;
  */
 const WRITE_WINDOW = 0.5;
 /**
+ * With REDIS_WAIT_REPLICAS, the share of the bound by which the replicas must have
+ * confirmed a write. The rest is for undoing it when they have not, before the caller
+ * gives up and answers "not saved".
+ */
+const REPLICA_WINDOW = 0.75;
+/**
  * Keys whose failures are remembered. A key forgotten only loses its waiters' fast
  * failure: they then make their own bounded call, as if nothing had failed before them.
  */
@@ -81,7 +93,7 @@ export class RedisSessionLock implements SessionLock {
   private readonly maxHoldMs: number;
 
   constructor(
-    private readonly redis: RedisClientType,
+    private readonly redis: Redis,
     private readonly options: RedisLockOptions,
   ) {
     this.local = new LocalSessionLock(options.maxWaiting);
@@ -209,14 +221,24 @@ export class RedisSessionLock implements SessionLock {
       confirm: async () => !held.lost && (await this.renew(held)),
       writeFenced: async (key, value, ttlSeconds) => {
         if (held.lost) return false;
+        const startedAt = Date.now();
+        const keepBefore = (this.options.waitReplicas ?? 0) > 0;
         const lease = String(this.options.leaseMs);
-        const deadline = String(Date.now() + this.options.callTimeoutMs * WRITE_WINDOW);
-        const args = { keys: [held.lockKey, key], arguments: [held.token, lease, value, String(ttlSeconds), deadline] };
-        const outcome = await this.call(held.lockKey, this.redis.eval(WRITE_FENCED, args));
+        const deadline = String(startedAt + this.options.callTimeoutMs * WRITE_WINDOW);
+        const args = {
+          keys: [held.lockKey, key],
+          arguments: [held.token, lease, value, String(ttlSeconds), deadline, keepBefore ? '1' : '0'],
+        };
+        const primary = primaryOf(this.redis);
+        const reply = await this.call(held.lockKey, this.redis.eval(WRITE_FENCED, args));
+        const outcome = Array.isArray(reply) ? reply[0] : reply;
         // -1, too late: nothing written, but the lock is still ours, and release() must free it.
         if (outcome === 0) held.lost = true;
-        held.known = outcome === 1 ? { key, value } : undefined;
-        return outcome === 1;
+        held.known = undefined;
+        if (outcome !== 1) return false;
+        if (Array.isArray(reply)) await this.keepOnlyIfReplicated(held, key, reply, startedAt, primary);
+        held.known = { key, value };
+        return true;
       },
       release,
       abandon: () => {
@@ -224,6 +246,37 @@ export class RedisSessionLock implements SessionLock {
         void release();
       },
     };
+  }
+
+  /**
+   * REDIS_WAIT_REPLICAS: the write just made at `key` stays only if enough replicas confirm
+   * it in time. Otherwise it is put back as it was (`before`, from WRITE_FENCED) and the
+   * write is refused: an answer of "saved" must survive the primary's death. Should the
+   * undo itself fail, the primary keeps the change, unconfirmed, and the answer is 503 all the same.
+   */
+  private async keepOnlyIfReplicated(
+    held: Held,
+    key: string,
+    before: unknown[],
+    startedAt: number,
+    primary: string | undefined,
+  ): Promise<void> {
+    const replicas = this.options.waitReplicas ?? 0;
+    const decideBy = startedAt + this.options.callTimeoutMs * REPLICA_WINDOW;
+    const confirmed = await this.call(held.lockKey, replicated(this.redis, replicas, decideBy - Date.now())).catch(
+      () => false,
+    );
+    // A confirmation that came back late is no better than none: the caller may have given up.
+    // Nor is one from a new primary: its WAIT was about another connection's writes.
+    if (confirmed && Date.now() <= decideBy && primaryOf(this.redis) === primary) return;
+    const [, value, pttl] = before;
+    const undo = {
+      keys: [held.lockKey, key],
+      arguments: [held.token, typeof value === 'string' ? value : '', String(typeof pttl === 'number' ? pttl : -1)],
+    };
+    const undone = await this.call(held.lockKey, this.redis.eval(UNDO_FENCED, undo));
+    if (undone !== 1) held.lost = true;
+    throw new UnavailableError('sessions', 'unreplicated');
   }
 
   /**

@@ -6,8 +6,8 @@ import { RedisStore } from 'connect-redis';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session, { type Store } from 'express-session';
 import createMemoryStore from 'memorystore';
-import type { RedisClientType } from 'redis';
 import type { Config } from '../config.js';
+import { type Redis, replicated } from '../redis.js';
 import { FencedStore } from './fenced-store.js';
 import { GuardedStore, type StoreObserver } from './guarded-store.js';
 import type { AuthPolicy } from './middleware.js';
@@ -31,7 +31,7 @@ export const storeLogOf = (store: Store): StoreLog | undefined => logs.get(store
 /** `lock`: the Redis session lock, which hands each session on with its lock (fenced-store.ts). */
 export function createSessionStore(
   config: Config,
-  redis?: RedisClientType,
+  redis?: Redis,
   lock?: RedisSessionLock,
   /** Told how long each store call took (metrics.ts). */
   observe?: StoreObserver,
@@ -49,7 +49,7 @@ export const SESSION_KEY_PREFIX = 'shop:sess:';
 
 function redisStore(
   config: Config,
-  redis: RedisClientType,
+  redis: Redis,
   recorded: (s: Store) => Store,
   lock?: RedisSessionLock,
   observe?: StoreObserver,
@@ -57,7 +57,11 @@ function redisStore(
   // TTLs come from each session's cookie.maxAge (see ShopSession.refreshLifetime).
   // Writes under a session lock are checked against it in the same step (fenced-store.ts).
   const handedOver = lock && ((sid: string, key: string) => lock.takeHandedOver(sid, key));
-  const store = new FencedStore(new RedisStore({ client: redis, prefix: SESSION_KEY_PREFIX }), handedOver);
+  // WAIT's own bound leaves a quarter of the store call's for its answer to come back.
+  const { redisWaitReplicas: replicas, timeouts } = config;
+  const confirmed = replicas > 0 ? () => replicated(redis, replicas, timeouts.storeMs * 0.75) : undefined;
+  const inner = new RedisStore({ client: redis, prefix: SESSION_KEY_PREFIX });
+  const store = new FencedStore(inner, handedOver, confirmed);
   return { store: new GuardedStore(recorded(store), config.timeouts.storeMs, observe), name: 'redis' };
 }
 

@@ -2,13 +2,13 @@
 // Redis when the app is scaled out, and one way of saying no — 429 with Retry-After.
 import type { NextFunction, Request, Response } from 'express';
 import type { AugmentedRequest, Options, Store } from 'express-rate-limit';
-import type { RedisClientType } from 'redis';
+import { type Redis, sendCommand } from '../redis.js';
 import { asUnavailable, UnavailableError, withTimeout } from '../unavailable.js';
 import { HttpError } from './http-error.js';
 import { isNoScript, RedisLimitCounters } from './limit-counters.js';
 
 export type LimitStoreOptions = {
-  redis?: RedisClientType;
+  redis?: Redis;
   redisTimeoutMs: number;
 };
 
@@ -22,7 +22,7 @@ export function limitStore(prefix: string, { redis, redisTimeoutMs }: LimitStore
   // Redis answers 503 "unavailable", a full one 503 "full", never a 500. NOSCRIPT alone
   // goes back as it is: the store then sends its script again (a Redis restarted empty).
   return new RedisLimitCounters(prefix, (args) =>
-    withTimeout(redis.sendCommand(args), redisTimeoutMs, () => new UnavailableError('sessions')).catch(
+    withTimeout(sendCommand(redis, args), redisTimeoutMs, () => new UnavailableError('sessions')).catch(
       (err: unknown) => {
         throw isNoScript(err) ? err : asUnavailable('sessions', err);
       },

@@ -18,7 +18,7 @@ const SRC = join(import.meta.dirname, '../../src');
  * - session: the session's keys, lifetime, lock and store, and the shopper's live cart;
  * - domain: cart rules, catalog and preferences, accounts, orders; plain data and repositories;
  * - db: the connection, schema and migrations;
- * - base: configuration, the "service unavailable" error and the bounded map, which every layer may use.
+ * - base: configuration, the "service unavailable" error, the bounded map and the Redis client's type, which every layer may use.
  */
 const LAYERS: { name: string; holds: string[] }[] = [
   { name: 'process', holds: ['server.ts', 'import-catalog.ts', 'app.ts', 'startup.ts', 'shutdown.ts', 'logger.ts'] },
@@ -29,7 +29,7 @@ const LAYERS: { name: string; holds: string[] }[] = [
   { name: 'session', holds: ['session/'] },
   { name: 'domain', holds: ['cart/', 'catalog/', 'accounts/', 'orders/'] },
   { name: 'db', holds: ['db/'] },
-  { name: 'base', holds: ['config.ts', 'unavailable.ts', 'bounded-map.ts'] },
+  { name: 'base', holds: ['config.ts', 'unavailable.ts', 'bounded-map.ts', 'redis.ts'] },
 ];
 
 /** Index into LAYERS (0 = top), or undefined for a file no layer holds. */

@@ -25,10 +25,14 @@ export async function freePort(): Promise<number> {
 export class PrivateRedis {
   private child: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: string[],
+  ) {}
 
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort());
+  /** `extraArgs`: more redis-server options, e.g. `['--appendonly', 'yes', '--dir', dir]`. */
+  static async start(extraArgs: string[] = []): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort(), extraArgs);
     await redis.restart();
     return redis;
   }
@@ -42,13 +46,10 @@ export class PrivateRedis {
     return this.child?.pid;
   }
 
-  /** Starts (again) on the same port, with nothing on disk. */
+  /** Starts (again) on the same port, with nothing on disk unless `extraArgs` say otherwise. */
   async restart(): Promise<void> {
-    const child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: 'ignore' },
-    );
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    const child = spawn('redis-server', [...args, ...this.extraArgs], { stdio: 'ignore' });
     this.child = child;
     await waitForPort(this.port, 5_000);
   }
@@ -72,12 +73,21 @@ export class PrivateRedis {
     await exited;
   }
 
+  /** SIGTERM: Redis shuts down as on a deploy or a reboot, writing out what it keeps on disk. */
+  async shutDown(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+
   async stop(): Promise<void> {
     await this.kill();
   }
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>((resolve) => {

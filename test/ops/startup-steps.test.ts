@@ -5,7 +5,7 @@ import http from 'node:http';
 import { createClient, type RedisClientType } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { listen, listeningLine, waitForDatabase, waitForRedis } from '../../src/startup.js';
+import { listen, listeningLine, waitForDatabase, waitForRedis, waitForSentinel } from '../../src/startup.js';
 import { recordingLogger } from '../helpers/log.js';
 import { freePort, PrivateRedis, redisServerInstalled } from '../helpers/redis-server.js';
 import { POSTGRES_URL, serviceAvailable, toolAvailable } from '../helpers/services.js';
@@ -78,6 +78,14 @@ describe('listeningLine', () => {
     expect(line).toMatch(/\(sessions: Redis at cache\.internal:6380; database: PostgreSQL at db:5433\/shop\)$/);
     expect(line).not.toMatch(/s3cret|shop:|shop@/);
   });
+
+  it('names the sentinels and the master name when Redis is found through Sentinel', async () => {
+    const { server } = await listening('127.0.0.1');
+    const env = { REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_SENTINEL_NAME: 'shop', DATABASE_URL: ':memory:' };
+    expect(listeningLine(server, config(env), 'redis')).toMatch(
+      /\(sessions: Redis "shop" through the sentinels at s1:26379, s2:26379; database: /,
+    );
+  });
 });
 
 describe('waitForDatabase', () => {
@@ -132,6 +140,24 @@ describe('waitForRedis', () => {
     );
     expect(lines[0]?.msg).toMatch(
       /^Waiting for Redis at 127\.0\.0\.1:\d+ \(attempt 1 failed: .*\); next try in 50 ms$/,
+    );
+  });
+});
+
+describe('waitForSentinel', () => {
+  it('gives up on sentinels that never answer, naming them and the settings to check', async () => {
+    const { logger, lines } = recordingLogger();
+    const port = await freePort();
+    const settings = config({ REDIS_SENTINELS: `127.0.0.1:${port}`, REDIS_SENTINEL_NAME: 'shop' });
+    await expect(waitForSentinel(settings, logger, Date.now() + 1000)).rejects.toThrow(
+      new RegExp(
+        `^Gave up waiting for Redis "shop" through the sentinels at 127\\.0\\.0\\.1:${port} after \\d+ ms .*` +
+          'Check REDIS_SENTINELS and REDIS_SENTINEL_NAME, or raise STARTUP_RETRY_MS\\.$',
+      ),
+    );
+    const waits = lines.filter((l) => l.msg.startsWith('Waiting for'));
+    expect(waits[0]?.msg).toMatch(
+      /^Waiting for Redis "shop" through the sentinels at 127\.0\.0\.1:\d+ \(.*ECONNREFUSED/,
     );
   });
 });

@@ -1,0 +1,35 @@
+// Redis as the store sees it: one server (REDIS_URL), or the primary that Sentinel names
+// (REDIS_SENTINELS), followed through each failover by node-redis. The few calls that
+// differ between the two clients, and WAIT, live here.
+import type { RedisClientType, RedisSentinelType } from 'redis';
+
+export type Redis = RedisClientType | RedisSentinelType;
+
+const isSentinel = (redis: Redis): redis is RedisSentinelType => 'getMasterNode' in redis;
+
+/**
+ * The primary's address as the client knows it now: it changes only in a failover. A WAIT
+ * sent after a change went to a connection that never wrote, and would confirm nothing.
+ */
+export function primaryOf(redis: Redis): string | undefined {
+  if (!isSentinel(redis)) return undefined;
+  const node = redis.getMasterNode();
+  return node && `${node.host}:${node.port}`;
+}
+
+/** One command, as its words, sent to the primary. */
+export function sendCommand(redis: Redis, args: string[]): Promise<unknown> {
+  return isSentinel(redis) ? redis.sendCommand(false, args) : redis.sendCommand(args);
+}
+
+/**
+ * WAIT: true once `replicas` replicas have every write this connection has sent so far,
+ * false if they have not within `withinMs`. It must go on the connection that wrote,
+ * which is why the Sentinel client keeps one connection to the primary (startup.ts).
+ * WAIT holds that connection meanwhile: the commands queued behind it wait too.
+ */
+export async function replicated(redis: Redis, replicas: number, withinMs: number): Promise<boolean> {
+  // WAIT n 0 would wait forever.
+  const acknowledged = await sendCommand(redis, ['WAIT', String(replicas), String(Math.max(1, Math.floor(withinMs)))]);
+  return typeof acknowledged === 'number' && acknowledged >= replicas;
+}

@@ -1,0 +1,107 @@
+// REDIS_WAIT_REPLICAS against real redis-servers of the test's own: a session write is
+// kept only once a replica has it. Alone, a primary has no replica to confirm anything,
+// so every write is refused and put back as it was; beside a replica, writes go through.
+import { RedisStore } from 'connect-redis';
+import type { SessionData } from 'express-session';
+import { createClient, type RedisClientType } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replicated } from '../../src/redis.js';
+import { FencedStore } from '../../src/session/fenced-store.js';
+import { RedisSessionLock } from '../../src/session/redis-lock.js';
+import { WRITE_FENCED } from '../../src/session/redis-lock-scripts.js';
+import { UnavailableError } from '../../src/unavailable.js';
+import { redisSentinelInstalled, SentinelGroup } from '../helpers/redis-sentinel.js';
+import { redisServerInstalled, usePrivateRedis } from '../helpers/redis-server.js';
+import { toolAvailable } from '../helpers/services.js';
+
+const available = toolAvailable('redis-server', redisServerInstalled());
+const withReplica = available && toolAvailable('redis-sentinel', redisSentinelInstalled());
+
+const lockOn = (redis: RedisClientType) =>
+  new RedisSessionLock(redis, { leaseMs: 10_000, callTimeoutMs: 1_000, waitReplicas: 1 });
+
+const session = (n: number): SessionData =>
+  ({ cookie: { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000) }, n }) as unknown as SessionData;
+
+describe.skipIf(!available)('REDIS_WAIT_REPLICAS=1 on a primary without replicas', () => {
+  const redis = usePrivateRedis();
+
+  it('refuses a fenced write no replica confirmed, and puts back what the key held, with its expiry', async () => {
+    const client = await redis.client();
+    await client.set('shop:sess:kept', '{"n":1}', { expiration: { type: 'EX', value: 600 } });
+    const handle = await lockOn(client).acquire('kept', 1000);
+    const write = handle?.writeFenced?.('shop:sess:kept', '{"n":2}', 60);
+    await expect(write).rejects.toMatchObject({ dependency: 'sessions', trouble: 'unreplicated' });
+    expect(await client.get('shop:sess:kept')).toBe('{"n":1}');
+    expect(await client.ttl('shop:sess:kept')).toBeGreaterThan(60);
+    await handle?.release();
+  });
+
+  it('deletes again a session the refused write would have created', async () => {
+    const client = await redis.client();
+    const handle = await lockOn(client).acquire('new', 1000);
+    await expect(handle?.writeFenced?.('shop:sess:new', '{"n":1}', 60)).rejects.toBeInstanceOf(UnavailableError);
+    expect(await client.exists('shop:sess:new')).toBe(0);
+    await handle?.release();
+  });
+
+  it('refuses an unfenced write (a new session) too, but answers a destroy, which cannot be undone', async () => {
+    const client = await redis.client();
+    const store = new FencedStore(new RedisStore({ client, prefix: 'shop:sess:' }), undefined, () =>
+      replicated(client, 1, 100),
+    );
+    const set = new Promise<void>((resolve, reject) =>
+      store.set('unfenced', session(1), (err) => (err ? reject(err) : resolve())),
+    );
+    await expect(set).rejects.toMatchObject({ trouble: 'unreplicated' });
+    const destroyed = await new Promise((resolve) => store.destroy('unfenced', (err) => resolve(err ?? 'done')));
+    expect(destroyed).toBe('done');
+    expect(await client.exists('shop:sess:unfenced')).toBe(0);
+  });
+
+  it('WAIT is never sent with 0, which would block for ever', async () => {
+    const client = await redis.client();
+    await client.set('shop:probe', '1');
+    expect(await replicated(client, 1, 0)).toBe(false);
+  });
+});
+
+describe.skipIf(!available)('WRITE_FENCED sent again after its answer was lost', () => {
+  const redis = usePrivateRedis();
+
+  it('finds its own earlier write and says written, even past its deadline; any other value is too late', async () => {
+    const client = await redis.client();
+    await client.set('shop:lock:again', 'token');
+    await client.set('shop:sess:again', '{"n":2}');
+    const past = String(Date.now() - 60_000);
+    const send = (value: string) =>
+      client.eval(WRITE_FENCED, {
+        keys: ['shop:lock:again', 'shop:sess:again'],
+        arguments: ['token', '10000', value, '60', past],
+      });
+    expect(await send('{"n":2}')).toBe(1);
+    expect(await send('{"n":3}')).toBe(-1);
+    expect(await client.get('shop:sess:again')).toBe('{"n":2}');
+  });
+});
+
+describe.skipIf(!withReplica)('REDIS_WAIT_REPLICAS=1 beside a replica', () => {
+  let group: SentinelGroup;
+  let client: RedisClientType;
+  beforeAll(async () => {
+    group = await SentinelGroup.start();
+    client = createClient({ socket: { host: '127.0.0.1', port: await group.primaryPort() } });
+    await client.connect();
+  }, 30_000);
+  afterAll(async () => {
+    client?.destroy();
+    await group?.stop();
+  });
+
+  it('keeps a fenced write once the replica has it', async () => {
+    const handle = await lockOn(client).acquire('replicated', 1000);
+    expect(await handle?.writeFenced?.('shop:sess:replicated', '{"n":1}', 60)).toBe(true);
+    expect(await client.get('shop:sess:replicated')).toBe('{"n":1}');
+    await handle?.release();
+  });
+});
