@@ -65,6 +65,16 @@ describe.skipIf(!available)('the session inspector', () => {
       expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
       expect(await page.getByRole('columnheader', { name: 'Why' }).count()).toBe(1);
     });
+
+    it('explains each part of the Set-Cookie header in whole words', async () => {
+      const { page } = await shopper({ viewport });
+      await page.goto('/session');
+      const meanings = page.locator('.cookie-parts dd');
+      expect(await meanings.count()).toBeGreaterThan(5);
+      for (const meaning of await meanings.all()) {
+        expect(await brokenWords(meaning), await textOf(meaning)).toEqual([]);
+      }
+    });
   });
 });
 
