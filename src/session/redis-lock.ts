@@ -187,9 +187,14 @@ export class RedisSessionLock implements SessionLock {
     this.held.add(held);
     this.startRenewing();
     let released = false;
+    let writing: Promise<unknown> = Promise.resolve();
     const release = async () => {
       if (released) return;
       released = true;
+      // A write whose caller gave up on it (the store's bound ran out) keeps the lock until
+      // it is done or undone: an undo needs the lock still ours, and the next holder must
+      // read what it leaves.
+      await writing;
       // Someone in this process waits for the same session: hand the Redis lock over with
       // the local one (saves a release and a SET NX), MAX_HAND_OFFS times in a row, and
       // on past that only while no other process wants the lock.
@@ -219,26 +224,10 @@ export class RedisSessionLock implements SessionLock {
     };
     return {
       confirm: async () => !held.lost && (await this.renew(held)),
-      writeFenced: async (key, value, ttlSeconds) => {
-        if (held.lost) return false;
-        const startedAt = Date.now();
-        const keepBefore = (this.options.waitReplicas ?? 0) > 0;
-        const lease = String(this.options.leaseMs);
-        const deadline = String(startedAt + this.options.callTimeoutMs * WRITE_WINDOW);
-        const args = {
-          keys: [held.lockKey, key],
-          arguments: [held.token, lease, value, String(ttlSeconds), deadline, keepBefore ? '1' : '0'],
-        };
-        const primary = primaryOf(this.redis);
-        const reply = await this.call(held.lockKey, this.redis.eval(WRITE_FENCED, args));
-        const outcome = Array.isArray(reply) ? reply[0] : reply;
-        // -1, too late: nothing written, but the lock is still ours, and release() must free it.
-        if (outcome === 0) held.lost = true;
-        held.known = undefined;
-        if (outcome !== 1) return false;
-        if (Array.isArray(reply)) await this.keepOnlyIfReplicated(held, key, reply, startedAt, primary);
-        held.known = { key, value };
-        return true;
+      writeFenced: (key, value, ttlSeconds) => {
+        const write = this.writeUnder(held, key, value, ttlSeconds);
+        writing = write.catch(() => {});
+        return write;
       },
       release,
       abandon: () => {
@@ -246,6 +235,29 @@ export class RedisSessionLock implements SessionLock {
         void release();
       },
     };
+  }
+
+  /** writeFenced of `held`: the write, checked against the lock in the same step (WRITE_FENCED). */
+  private async writeUnder(held: Held, key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    if (held.lost) return false;
+    const startedAt = Date.now();
+    const keepBefore = (this.options.waitReplicas ?? 0) > 0;
+    const lease = String(this.options.leaseMs);
+    const deadline = String(startedAt + this.options.callTimeoutMs * WRITE_WINDOW);
+    const args = {
+      keys: [held.lockKey, key],
+      arguments: [held.token, lease, value, String(ttlSeconds), deadline, keepBefore ? '1' : '0'],
+    };
+    const primary = primaryOf(this.redis);
+    const reply = await this.call(held.lockKey, this.redis.eval(WRITE_FENCED, args));
+    const outcome = Array.isArray(reply) ? reply[0] : reply;
+    // -1, too late: nothing written, but the lock is still ours, and release() must free it.
+    if (outcome === 0) held.lost = true;
+    held.known = undefined;
+    if (outcome !== 1) return false;
+    if (Array.isArray(reply)) await this.keepOnlyIfReplicated(held, key, reply, startedAt, primary);
+    held.known = { key, value };
+    return true;
   }
 
   /**

@@ -45,6 +45,18 @@ describe.skipIf(!available)('REDIS_WAIT_REPLICAS=1 on a primary without replicas
     await handle?.release();
   });
 
+  it('keeps the lock until a write its caller gave up on is undone, so the undo still finds it ours', async () => {
+    const client = await redis.client();
+    await client.set('shop:sess:gave-up', '{"n":1}', { expiration: { type: 'EX', value: 600 } });
+    const handle = await lockOn(client).acquire('gave-up', 1000);
+    // The store's bound ran out first: the request answered 503 and let go of the lock.
+    const write = handle?.writeFenced?.('shop:sess:gave-up', '{"n":2}', 60).catch((err: unknown) => err);
+    await handle?.release();
+    expect(await write).toMatchObject({ trouble: 'unreplicated' });
+    expect(await client.get('shop:sess:gave-up')).toBe('{"n":1}');
+    expect(await client.exists('shop:lock:gave-up')).toBe(0);
+  });
+
   it('refuses an unfenced write (a new session) too, but answers a destroy, which cannot be undone', async () => {
     const client = await redis.client();
     const store = new FencedStore(new RedisStore({ client, prefix: 'shop:sess:' }), undefined, () =>
