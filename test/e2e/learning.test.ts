@@ -66,6 +66,22 @@ describe.skipIf(!available)('the session inspector', () => {
       expect(await page.getByRole('columnheader', { name: 'Why' }).count()).toBe(1);
     });
 
+    it("shows the fixation lab's steps in whole words, the ID of each step in one piece", async () => {
+      const { page } = await shopper({ viewport });
+      await page.goto('/lab');
+      await Promise.all([
+        page.waitForURL('**/lab'),
+        page.getByRole('button', { name: 'Replay an old session ID' }).click(),
+      ]);
+      const cells = page.locator('.lab__steps th, .lab__steps td');
+      expect(await page.locator('.lab__steps tbody tr').count()).toBe(4);
+      for (const cell of await cells.all()) expect(await brokenWords(cell), await textOf(cell)).toEqual([]);
+      expect(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')).toBe(0);
+      // Still a table to assistive technology, its columns named.
+      expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
+      expect(await page.getByRole('columnheader', { name: 'Session ID' }).count()).toBe(1);
+    });
+
     it('explains each part of the Set-Cookie header in whole words', async () => {
       const { page } = await shopper({ viewport });
       await page.goto('/session');
