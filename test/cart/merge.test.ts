@@ -51,6 +51,32 @@ describe('mergeCarts', () => {
     expect(report.adjusted).toEqual([{ productId: 's', requested: 4, kept: 3, reason: 'stock' }]);
   });
 
+  it('keeps a sum of exactly the cap, or exactly the stock, whole and reports it as added', () => {
+    const atCap = mergeCarts(cart(['a', 6]), cart(['a', 4]), limits, availability);
+    expect(atCap.cart).toEqual(cart(['a', 10]));
+    expect(atCap.report).toEqual({ added: [{ productId: 'a', quantity: 4 }], adjusted: [], dropped: [] });
+    const atStock = mergeCarts(cart(['s', 1]), cart(['s', 2]), limits, availability);
+    expect(atStock.cart).toEqual(cart(['s', 3]));
+    expect(atStock.report).toEqual({ added: [{ productId: 's', quantity: 2 }], adjusted: [], dropped: [] });
+  });
+
+  it('cuts a sum one over the cap, or one over the stock, by one', () => {
+    expect(mergeCarts(cart(['a', 6]), cart(['a', 5]), limits, availability).report.adjusted).toEqual([
+      { productId: 'a', requested: 11, kept: 10, reason: 'line-limit' },
+    ]);
+    expect(mergeCarts(cart(['s', 2]), cart(['s', 2]), limits, availability).report.adjusted).toEqual([
+      { productId: 's', requested: 4, kept: 3, reason: 'stock' },
+    ]);
+  });
+
+  it('reports nothing about a saved line the guest did not touch', () => {
+    expect(mergeCarts(cart(['a', 2]), cart(['b', 1]), limits, availability).report).toEqual({
+      added: [{ productId: 'b', quantity: 1 }],
+      adjusted: [],
+      dropped: [],
+    });
+  });
+
   it('reports a saved line that stock has since shrunk, even without guest items', () => {
     const { cart: merged, report } = mergeCarts(cart(['s', 5]), empty, limits, availability);
     expect(merged).toEqual(cart(['s', 3]));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addItem, CartRefusal, removeItem, setItem } from '../../src/cart/rules.js';
+import { addItem, CartRefusal, removeItem, roomFor, setItem } from '../../src/cart/rules.js';
 import type { Availability, Cart } from '../../src/cart/types.js';
 import { quantityOf } from '../../src/cart/types.js';
 
@@ -56,10 +56,64 @@ describe('addItem', () => {
     expect(addItem(full, 'a', 1, ctx).lines).toHaveLength(3);
   });
 
+  it('takes exactly the per-line cap and exactly the stock, and one more of neither', () => {
+    expect(quantityOf(addItem(empty, 'a', 10, ctx), 'a')).toBe(10);
+    expect(quantityOf(addItem(addItem(empty, 'a', 4, ctx), 'a', 6, ctx), 'a')).toBe(10);
+    expect(refusal(() => addItem(empty, 'a', 11, ctx)).reason).toBe('over-line-limit');
+    expect(quantityOf(addItem(empty, 'b', 5, ctx), 'b')).toBe(5);
+    expect(refusal(() => addItem(addItem(empty, 'b', 5, ctx), 'b', 1, ctx)).reason).toBe('over-stock');
+  });
+
+  it('says how many are in the cart and how many more fit when it refuses', () => {
+    expect(refusal(() => addItem(addItem(empty, 'a', 8, ctx), 'a', 3, ctx)).fit).toEqual({ inCart: 8, room: 2 });
+    expect(refusal(() => addItem(addItem(empty, 'b', 4, ctx), 'b', 2, ctx)).fit).toEqual({ inCart: 4, room: 1 });
+    expect(refusal(() => addItem(addItem(empty, 'b', 5, ctx), 'b', 1, ctx)).message).toBe('Only 5 left in stock');
+    expect(refusal(() => addItem(empty, 'a', 11, ctx)).message).toBe('At most 10 of one product per order');
+  });
+
+  it('takes a new product while the cart has one line fewer than the most allowed', () => {
+    const two = { lines: ['a', 'b'].map((productId) => ({ productId, quantity: 1 })) };
+    expect(addItem(two, 'd', 1, ctx).lines).toHaveLength(3);
+    const full = addItem(two, 'd', 1, ctx);
+    expect(refusal(() => addItem(full, 'e', 1, ctx)).message).toBe('Your cart already holds 3 different products');
+  });
+
   it('does not change the cart it was given', () => {
     const cart: Cart = { lines: [{ productId: 'a', quantity: 1 }] };
     addItem(cart, 'a', 1, ctx);
     expect(cart.lines).toEqual([{ productId: 'a', quantity: 1 }]);
+  });
+});
+
+describe('roomFor', () => {
+  const lines = (...pairs: [string, number][]): Cart => ({
+    lines: pairs.map(([productId, quantity]) => ({ productId, quantity })),
+  });
+
+  it('is the cap or the stock, whichever is lower, less what the cart holds', () => {
+    expect(roomFor(lines(['a', 3]), 'a', 40, limits)).toEqual({
+      inCart: 3,
+      room: 7,
+      full: false,
+      boundBy: 'line-limit',
+    });
+    expect(roomFor(lines(['b', 3]), 'b', 5, limits)).toEqual({ inCart: 3, room: 2, full: false, boundBy: 'stock' });
+  });
+
+  it('is bound by the cap when the stock is exactly the cap, and by the stock one below', () => {
+    expect(roomFor(empty, 'a', 10, limits)).toMatchObject({ room: 10, boundBy: 'line-limit' });
+    expect(roomFor(empty, 'a', 9, limits)).toMatchObject({ room: 9, boundBy: 'stock' });
+  });
+
+  it('is never below none, when stock has shrunk under what the cart holds', () => {
+    expect(roomFor(lines(['b', 7]), 'b', 5, limits)).toMatchObject({ inCart: 7, room: 0 });
+  });
+
+  it('is none for a new product once the cart has the most lines, and the line’s own for one in it', () => {
+    const full = lines(['a', 1], ['b', 1], ['d', 1]);
+    expect(roomFor(full, 'e', 40, limits)).toEqual({ inCart: 0, room: 0, full: true, boundBy: 'line-limit' });
+    expect(roomFor(full, 'a', 40, limits)).toMatchObject({ inCart: 1, room: 9, full: false });
+    expect(roomFor(lines(['a', 1], ['b', 1]), 'e', 40, limits)).toMatchObject({ room: 10, full: false });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/catalog.js';
-import { CatalogFileError, loadProducts, parseProducts } from '../../src/catalog/products.js';
+import { CatalogFileError, loadProducts, PRODUCT_ID, parseProducts } from '../../src/catalog/products.js';
 
 const good = {
   id: 'p-1',
@@ -32,6 +32,15 @@ describe('parseProducts', () => {
     expect(() => parseProducts([{ ...good, colour: 'red' }])).toThrow(/colour/);
   });
 
+  it('takes an id of 1 to 40 letters, digits, - or _ and nothing around them', () => {
+    expect(parseProducts([{ ...good, id: 'P_1-x' }])[0]?.id).toBe('P_1-x');
+    expect(parseProducts([{ ...good, id: 'x'.repeat(40) }])).toHaveLength(1);
+    for (const id of ['', 'x'.repeat(41), 'bad id', ' p-1', 'p-1 ', 'p/1', '../p-1', 'p-1\n']) {
+      expect(() => parseProducts([{ ...good, id }]), JSON.stringify(id)).toThrow(/id: must be 1–40 letters/);
+    }
+    expect(PRODUCT_ID.test('x y')).toBe(false);
+  });
+
   it('refuses duplicate ids and slugs', () => {
     expect(() => parseProducts([good, { ...good, slug: 'other' }])).toThrow(/id "p-1" is used twice/);
     expect(() => parseProducts([good, { ...good, id: 'p-2' }])).toThrow(CatalogFileError);
@@ -53,6 +62,32 @@ describe('Catalog', () => {
     expect(catalog.findBySlug('a')).toBeUndefined();
     expect(catalog.products.map((p) => p.id)).toEqual(['b', 'c']);
     expect(catalog.version).toBe(2);
+  });
+
+  it('lists each category once, in alphabetical order, and forgets one whose last product is withdrawn', () => {
+    const catalog = new Catalog([
+      { ...product('a'), category: 'tea' },
+      { ...product('b'), category: 'coffee' },
+      { ...product('c'), category: 'tea' },
+      { ...product('d'), category: 'cups' },
+    ]);
+    expect(catalog.categories).toEqual(['coffee', 'cups', 'tea']);
+    catalog.apply([{ product: { ...product('d'), category: 'cups' }, position: 3, active: false }], 2);
+    expect(catalog.categories).toEqual(['coffee', 'tea']);
+  });
+
+  it('puts a product back on sale in its featured place, under its slug', () => {
+    const catalog = new Catalog([product('a'), product('b'), product('c')]);
+    expect(catalog.version).toBe(0);
+    catalog.apply([{ product: product('a'), position: 0, active: false }], 2);
+    expect(catalog.products.map((p) => p.id)).toEqual(['b', 'c']);
+    catalog.apply([{ product: product('a'), position: 5, active: true }], 3);
+    expect(catalog.products.map((p) => p.id)).toEqual(['b', 'c', 'a']);
+    expect(catalog.findBySlug('a')?.id).toBe('a');
+    catalog.replace([{ product: product('z'), position: 0, active: true }]);
+    expect(catalog.products.map((p) => p.id)).toEqual(['z']);
+    expect(catalog.findById('a')).toBeUndefined();
+    expect(catalog.version).toBe(3);
   });
 
   it('moves a slug that another product took in the same change', () => {

@@ -187,6 +187,13 @@ describe('OrderRepository.place', () => {
     expect(await rowCounts()).toEqual({ orders: 0, lines: 0 });
   });
 
+  it('refuses the whole order when any one of its lines has a quantity below one', async () => {
+    await expect(orders.place(order('t-1', [line('a', 2), line('b', 0)]))).rejects.toThrow('at least 1');
+    await expect(orders.place(order('t-2', [line('a', -1), line('b', 1)]))).rejects.toThrow('at least 1');
+    expect(await levels()).toMatchObject({ a: 10, b: 3 });
+    expect(await rowCounts()).toEqual({ orders: 0, lines: 0 });
+  });
+
   it('records the member who placed it', async () => {
     await addUser('u-1');
     const { order: placed } = await orders.place(order('t-1', [line('a', 1)], 'u-1'));

@@ -81,6 +81,25 @@ describe('LocalSessionLock', () => {
     expect(lock.size).toBe(0);
   });
 
+  it('stops the wait clock of a waiter once it gets the lock, so it cannot time out a later waiter', async () => {
+    vi.useFakeTimers();
+    try {
+      const lock = new LocalSessionLock();
+      const holder = await lock.acquire('k', 1000);
+      const quick = lock.acquire('k', 100);
+      const patient = lock.acquire('k', 10_000);
+      await holder?.release();
+      const quickHandle = await quick;
+      expect(vi.getTimerCount()).toBe(1); // only the patient waiter's clock still runs
+      await vi.advanceTimersByTimeAsync(100);
+      expect(lock.hasWaiters('k')).toBe(true);
+      await quickHandle?.release();
+      expect(await patient).toBeDefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('confirms a held lock and refuses one that was abandoned', async () => {
     const lock = new LocalSessionLock();
     const handle = await lock.acquire('k', 1000);
