@@ -124,7 +124,7 @@ describe('POST /lab/fixation', () => {
   it('shows the replayed ID in the replay’s row: the one from before the login', async () => {
     const { agent, csrf } = await visitor(shop);
     const page = decode((await agent.post('/lab/fixation').type('form').send({ _csrf: csrf }).expect(200)).text);
-    const rows = [...page.matchAll(/<tr><td>([^<]+)<\/td><td><code>([^<]+)<\/code>/g)].map((m) => [m[1], m[2]]);
+    const rows = [...page.matchAll(/<tr><td>([^<]+)<\/td><td[^>]*><code>([^<]+)<\/code>/g)].map((m) => [m[1], m[2]]);
     const [guest, member, replayOld, replayNew] = rows;
     expect(rows).toHaveLength(4);
     expect(replayOld?.[0]).toBe('A request replays the ID from before the login');
