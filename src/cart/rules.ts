@@ -1,5 +1,6 @@
 // Pure cart rules: add, set, remove. Each returns a new cart or throws a
 // CartRefusal saying why — a request is refused whole, never silently clamped.
+import { cartMessages } from './messages.js';
 import type { Availability, Cart, CartLimits } from './types.js';
 import { quantityOf } from './types.js';
 
@@ -55,7 +56,7 @@ export function setItem(cart: Cart, productId: string, quantity: number, ctx: Co
   if (quantityOf(cart, productId) === 0) {
     // An id that names no product is bad input; a real product is a line removed since.
     if (ctx.availability(productId) === undefined) throw unknownProduct(productId);
-    throw new CartRefusal('not-in-cart', 'That item is no longer in your cart.');
+    throw new CartRefusal('not-in-cart', cartMessages.notInCart);
   }
   checkLine(cart, productId, quantity, ctx);
   return withLine(cart, productId, quantity);
@@ -65,7 +66,8 @@ export function removeItem(cart: Cart, productId: string): Cart {
   return { lines: cart.lines.filter((l) => l.productId !== productId) };
 }
 
-const unknownProduct = (productId: string) => new CartRefusal('unknown-product', `No product with id "${productId}"`);
+const unknownProduct = (productId: string) =>
+  new CartRefusal('unknown-product', cartMessages.unknownProduct(productId));
 
 function withLine(cart: Cart, productId: string, quantity: number): Cart {
   const exists = cart.lines.some((l) => l.productId === productId);
@@ -84,17 +86,17 @@ function checkLine(cart: Cart, productId: string, quantity: number, { limits, av
   const product = availability(productId);
   if (product === undefined) throw unknownProduct(productId);
   if (product.stock === 0) {
-    throw new CartRefusal('out-of-stock', 'Sorry, this product is sold out');
+    throw new CartRefusal('out-of-stock', cartMessages.soldOut);
   }
   const { inCart, room, full } = roomFor(cart, productId, product.stock, limits);
   if (full) {
-    throw new CartRefusal('cart-full', `Your cart already holds ${limits.maxLines} different products`);
+    throw new CartRefusal('cart-full', cartMessages.cartFull(limits.maxLines));
   }
   const fit = { inCart, room };
   if (quantity > limits.maxPerLine) {
-    throw new CartRefusal('over-line-limit', `At most ${limits.maxPerLine} of one product per order`, fit);
+    throw new CartRefusal('over-line-limit', cartMessages.overLineLimit(limits.maxPerLine), fit);
   }
   if (quantity > product.stock) {
-    throw new CartRefusal('over-stock', `Only ${product.stock} left in stock`, fit);
+    throw new CartRefusal('over-stock', cartMessages.overStock(product.stock), fit);
   }
 }

@@ -1,6 +1,7 @@
 // The account page, for logged-in shoppers only. /dashboard is an alias: the
 // name the classic express-session tutorial uses.
 import { type Request, type Response, Router } from 'express';
+import { accountMessages } from '../accounts/messages.js';
 import type { Services } from '../services.js';
 import { currentUser, requireUser } from '../web/auth.js';
 import { cartJson } from '../web/cart-view.js';
@@ -13,7 +14,7 @@ export function accountRoutes({ carts, orders }: Services) {
   // GET /account — "Welcome back, NAME" (or "Welcome, NAME" just after registering) and the saved cart
   async function showAccount(req: Request, res: Response) {
     const { id, username, newMember } = currentUser(req);
-    const message = newMember ? `Welcome, ${username}` : `Welcome back, ${username}`;
+    const message = accountMessages.greeting(username, newMember === true);
     const cart = cartJson(carts.price(req.shopSession.cart));
     if (wantsJson(req)) {
       res.json({ user: { username }, message, cart });

@@ -4,6 +4,7 @@
 // as ravi, and neither can be registered next to it.
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { accountMessages } from '../accounts/messages.js';
 import { isReservedUsername, MIN_KEY_LENGTH, usernameKey } from '../accounts/usernames.js';
 import { UsernameTakenError } from '../accounts/users.js';
 import type { MergeReport } from '../cart/merge.js';
@@ -83,12 +84,9 @@ export function authRoutes(services: Services) {
     const form = parseOrRerender(req, res, credentials, 'login');
     if (!form) return;
     const user = await users.verify(form.username, form.password);
-    if (!user) {
-      // One message for a wrong password and an unknown user: it must not reveal who has an account.
-      return rerender(req, res, 'login', 401, 'Invalid username or password', form);
-    }
+    if (!user) return rerender(req, res, 'login', 401, accountMessages.invalidCredentials, form);
     const report = await signIn(req, user, services);
-    await welcome(req, res, 200, form.returnTo, report, { elsewhere: `Welcome back, ${user.username}!` });
+    await welcome(req, res, 200, form.returnTo, report, { elsewhere: accountMessages.welcomeBack(user.username) });
   }
 
   // GET /register — the form
@@ -108,14 +106,13 @@ export function authRoutes(services: Services) {
           if (err instanceof UsernameTakenError) return undefined;
           throw err;
         });
-    if (!user) return rerender(req, res, 'register', 409, 'username: that name is taken, please pick another', form);
+    if (!user) return rerender(req, res, 'register', 409, accountMessages.usernameTaken, form);
     // Refused from here on (the sign-in's reads, the session write), the name is free again.
     req.shopSession.undoIfRefused(() => users.remove(user.id));
     const report = await signIn(req, user, services, true);
-    const ready = 'Your account is ready.';
     await welcome(req, res, 201, form.returnTo, report, {
-      elsewhere: `Welcome, ${user.username}! ${ready}`,
-      onAccount: ready,
+      elsewhere: accountMessages.welcomeNew(user.username),
+      onAccount: accountMessages.accountReady,
     });
   }
 

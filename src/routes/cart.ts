@@ -2,6 +2,7 @@
 // Every change goes through the pure rules in src/cart/rules.ts.
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { cartMessages } from '../cart/messages.js';
 import { addItem, CartRefusal, removeItem, setItem } from '../cart/rules.js';
 import { emptyCart } from '../cart/types.js';
 import type { Services } from '../services.js';
@@ -64,7 +65,7 @@ export function cartRoutes(services: Services) {
       return renderProductPage(services, req, res, product, message);
     }
     const name = catalog.findById(productId)?.name ?? 'the product';
-    await answer(req, res, safeRedirect(returnTo, '/cart'), `Added ${quantity} × ${name} to your cart.`);
+    await answer(req, res, safeRedirect(returnTo, '/cart'), cartMessages.added(quantity, name));
   }
 
   // POST /cart/items/:productId — set the quantity; 0 removes the line
@@ -84,7 +85,7 @@ export function cartRoutes(services: Services) {
       req,
       res,
       safeRedirect(returnTo, '/cart'),
-      quantity === 0 ? 'Removed from your cart.' : 'Cart updated.',
+      quantity === 0 ? cartMessages.removed : cartMessages.updated,
     );
   }
 
@@ -93,14 +94,14 @@ export function cartRoutes(services: Services) {
     const productId = parseProductId(req);
     const { returnTo } = parseInput(returnBody, req.body ?? {});
     await carts.change(req.shopSession, 'cart.remove', { productId }, (cart) => removeItem(cart, productId));
-    await answer(req, res, safeRedirect(returnTo, '/cart'), 'Removed from your cart.');
+    await answer(req, res, safeRedirect(returnTo, '/cart'), cartMessages.removed);
   }
 
   // POST /cart/clear — empty the cart
   async function clearCart(req: Request, res: Response) {
     const { returnTo } = parseInput(returnBody, req.body ?? {});
     await carts.change(req.shopSession, 'cart.clear', {}, () => emptyCart());
-    await answer(req, res, safeRedirect(returnTo, '/cart'), 'Your cart is empty.');
+    await answer(req, res, safeRedirect(returnTo, '/cart'), cartMessages.emptied);
   }
 
   /** JSON callers get the new cart; browsers a flash message and a redirect (Post/Redirect/Get). */

@@ -2,6 +2,7 @@
 // the shopper's session preferences unless the URL asks for something else.
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { catalogMessages } from '../catalog/messages.js';
 import type { Services } from '../services.js';
 import { SORTS } from '../session/data.js';
 import { catalogModel, noCategoryModel } from '../web/catalog-view.js';
@@ -128,7 +129,7 @@ export function catalogRoutes(services: Services) {
   function unknownCategory(req: Request, res: Response, asked: string) {
     const names = catalog.categories;
     if (wantsJson(req)) {
-      throw new HttpError(404, `There is no category called "${asked}". The categories are: ${names.join(', ')}.`);
+      throw new HttpError(404, catalogMessages.noCategory(asked, names));
     }
     res.status(404);
     renderPage(req, res, 'no-category', noCategoryModel(asked, names));
@@ -137,7 +138,7 @@ export function catalogRoutes(services: Services) {
   // GET /products/:slug — one product; remembered in "recently viewed"
   async function showProduct(req: Request, res: Response) {
     const product = catalog.findBySlug(String(req.params.slug));
-    if (product === undefined) throw new HttpError(404, 'We could not find that product. It may have been removed.');
+    if (product === undefined) throw new HttpError(404, catalogMessages.noProduct);
     req.shopSession.viewed(product.id);
     await renderProductPage(services, req, res, product);
   }

@@ -5,6 +5,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Cart } from '../cart/types.js';
 import { CONTACT_FIELDS, CONTACT_LABELS, contactSchema } from '../orders/contact.js';
+import { orderMessages } from '../orders/messages.js';
 import { type Order, OutOfStockError } from '../orders/orders.js';
 import { FREE_SHIPPING_FROM_CENTS, SHIPPING_CENTS, totalsFor } from '../orders/totals.js';
 import type { Services } from '../services.js';
@@ -56,7 +57,7 @@ export function checkoutRoutes(services: Services) {
     if (form.checkoutToken !== session.checkoutToken) {
       const placed = await orders.findByToken(form.checkoutToken);
       if (placed && canSeeOrder(session, placed)) return showPlaced(req, res, placed, 200);
-      throw new HttpError(409, 'This checkout form is out of date. Please review your cart and try again.');
+      throw new HttpError(409, orderMessages.formOutOfDate);
     }
     const priced = carts.price(session.cart);
     if (priced.lines.length === 0) return refuseEmpty(req, res);
@@ -100,10 +101,8 @@ export function checkoutRoutes(services: Services) {
     if (placedId !== undefined && !wantsJson(req))
       return renderPage(req, res, 'checkout-placed', placedModel(placedId));
     const withdrawn = req.shopSession.cart.lines.length > 0;
-    const message = withdrawn
-      ? 'The products in your cart are no longer sold, so there is nothing to order.'
-      : 'Your cart is empty: add something before checking out.';
-    if (wantsJson(req)) throw new HttpError(409, withdrawn ? message : 'Your cart is empty');
+    const message = withdrawn ? orderMessages.nothingSold : orderMessages.cartEmptyAtCheckout;
+    if (wantsJson(req)) throw new HttpError(409, withdrawn ? message : orderMessages.cartEmpty);
     req.shopSession.flash(withdrawn ? 'warning' : 'info', message);
     res.redirect(303, '/cart');
   }
@@ -119,11 +118,9 @@ export function checkoutRoutes(services: Services) {
       }))
       .filter((l) => l.quantity > 0);
     await carts.replace(session, { lines }, 'cart.adjusted', { shortages: err.shortages });
-    const names = err.shortages.map((s) => {
-      const name = catalog.findById(s.productId)?.name ?? s.productId;
-      return s.available === 0 ? `${name} is sold out` : `${name}: only ${s.available} left`;
-    });
-    const message = `Some items changed while you were shopping: ${names.join('; ')}. Your cart has been updated; nothing was ordered.`;
+    const message = orderMessages.stockChanged(
+      err.shortages.map((s) => ({ name: catalog.findById(s.productId)?.name ?? s.productId, available: s.available })),
+    );
     if (wantsJson(req)) {
       res.status(409).json({ error: message, shortages: err.shortages, cart: cartJson(carts.price(session.cart)) });
       return;

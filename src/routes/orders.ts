@@ -1,6 +1,7 @@
 // Order pages: a member's history, and one order for whoever may see it. The
 // checkout routes place the orders these pages show.
 import { type Request, type Response, Router } from 'express';
+import { orderMessages } from '../orders/messages.js';
 import { idFromNumber } from '../orders/order-number.js';
 import type { Services } from '../services.js';
 import { currentUser, requireUser } from '../web/auth.js';
@@ -42,7 +43,7 @@ export function orderRoutes({ orders }: Services) {
     // The id as a shopper may type it from the confirmation: "ss-7kq4-m2xd-9tra" finds the order too.
     const order = await orders.find(idFromNumber(String(req.params.id ?? '')));
     // 404, not 403: saying "not yours" would confirm that the order exists.
-    if (!order || !canSeeOrder(req.shopSession, order)) throw new HttpError(404, 'We could not find that order.');
+    if (!order || !canSeeOrder(req.shopSession, order)) throw new HttpError(404, orderMessages.orderNotFound);
     if (wantsJson(req)) {
       res.json({ order: orderJson(order) });
       return;

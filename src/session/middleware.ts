@@ -3,6 +3,7 @@
 // timed out.
 import type { NextFunction, Request, Response } from 'express';
 import { regenerateSession } from './lifecycle.js';
+import { type SignedOutReason, sessionMessages } from './messages.js';
 import { UNKNOWN_CART_OWNER } from './sign-in.js';
 import { type SessionPolicy, ShopSession } from './state.js';
 
@@ -26,7 +27,7 @@ export function attachShopSession(policy: SessionPolicy, auth: AuthPolicy, now: 
 }
 
 /** Why the session's login has run out (idle or too old), or undefined if it has not. */
-function staleLogin(session: ShopSession, auth: AuthPolicy, now: number): 'idle' | 'absolute' | undefined {
+function staleLogin(session: ShopSession, auth: AuthPolicy, now: number): SignedOutReason | undefined {
   const user = session.user;
   if (user === undefined) return undefined;
   if (now - user.lastSeenAt > auth.idleMs) return 'idle';
@@ -35,16 +36,11 @@ function staleLogin(session: ShopSession, auth: AuthPolicy, now: number): 'idle'
   return undefined;
 }
 
-const SIGNED_OUT = {
-  idle: 'You were signed out after a while without activity.',
-  absolute: 'You were signed out because you had been logged in for a long time. Please log in again.',
-} as const;
-
 /**
  * Logged in for too long, or idle for too long: the shopper becomes a guest
  * again under a new session ID, keeping the cart and preferences.
  */
-function endStaleLogin(req: Request, reason: 'idle' | 'absolute'): void {
+function endStaleLogin(req: Request, reason: SignedOutReason): void {
   const carried = req.shopSession.carryOver();
   regenerateSession(req);
   const fresh = req.shopSession;
@@ -54,5 +50,5 @@ function endStaleLogin(req: Request, reason: 'idle' | 'absolute'): void {
   // login take the cart back without adding it to itself, and no one else's take it.
   fresh.restore({ ...carried, timeline: [], cartOwner: carried.cartOwner ?? UNKNOWN_CART_OWNER });
   fresh.record('auth.expired', { reason });
-  fresh.flash('info', `${SIGNED_OUT[reason]} Your cart is still here.`);
+  fresh.flash('info', sessionMessages.signedOut[reason]);
 }

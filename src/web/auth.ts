@@ -1,6 +1,7 @@
 // Guards for pages that need a logged-in shopper.
 import type { NextFunction, Request, Response } from 'express';
 import type { SessionUser } from '../session/data.js';
+import { sessionMessages } from '../session/messages.js';
 import { HttpError } from './http-error.js';
 import { wantsJson } from './negotiate.js';
 
@@ -10,13 +11,13 @@ export function requireUser(req: Request, res: Response, next: NextFunction): vo
     next();
     return;
   }
-  if (wantsJson(req)) throw new HttpError(401, 'Please login first');
+  if (wantsJson(req)) throw new HttpError(401, sessionMessages.loginFirst);
   res.redirect(302, `/login?returnTo=${encodeURIComponent(req.originalUrl)}`);
 }
 
 /** For handlers behind requireUser. */
 export function currentUser(req: Request): SessionUser {
   const user = req.shopSession.user;
-  if (user === undefined) throw new HttpError(401, 'Please login first');
+  if (user === undefined) throw new HttpError(401, sessionMessages.loginFirst);
   return user;
 }

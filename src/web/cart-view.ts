@@ -1,6 +1,7 @@
 // The cart as JSON callers, the cart page and the header badge see it. All three
 // show the one summary priceCart() makes (cart/pricing.ts): nothing here adds up.
 import type { Request } from 'express';
+import { cartMessages } from '../cart/messages.js';
 import type { PricedCart } from '../cart/pricing.js';
 import { type CartRefusal, removeItem, roomFor } from '../cart/rules.js';
 import type { CartLimits } from '../cart/types.js';
@@ -50,7 +51,7 @@ export function cartPageModel(cart: PricedCart, levels: StockLevels, limits: Car
       ...line,
       url: `/products/${line.slug}`,
       options: values.map((value) => ({ value, selected: value === line.quantity })),
-      shortage: line.quantity > stock ? (stock === 0 ? 'Sold out' : `Only ${stock} left`) : undefined,
+      shortage: line.quantity > stock ? cartMessages.shortage(stock) : undefined,
     };
   });
   const { count, subtotalCents, shippingCents, totalCents } = cart;
@@ -75,6 +76,5 @@ export function cartSummaryFor(req: Request): PricedCart {
 export function refusalMessage(refusal: CartRefusal, productName: string): string {
   const fit = refusal.fit;
   if (fit === undefined || fit.inCart === 0) return refusal.message;
-  const more = fit.room === 0 ? 'you cannot add more' : `you can add ${fit.room} more`;
-  return `${refusal.message}. You have ${fit.inCart} of ${productName} in your cart; ${more}.`;
+  return cartMessages.refusedBeside(refusal.message, fit.inCart, fit.room, productName);
 }

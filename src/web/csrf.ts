@@ -9,11 +9,12 @@ import { randomBytes } from 'node:crypto';
 import { csrfSync } from 'csrf-sync';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { arrivedWithoutSession, dropNewSession } from '../session/lifecycle.js';
+import { sessionMessages } from '../session/messages.js';
 import { requestSessionId, type SessionCookieKeys } from '../session/session-id.js';
 import { HttpError } from './http-error.js';
 
-const EXPIRED = 'This form has expired. Please reload the page and try again.';
-const CROSS_SITE = 'This request came from another site, so it was refused.';
+const EXPIRED = sessionMessages.formExpired;
+const CROSS_SITE = sessionMessages.crossSite;
 
 export const csrf = csrfSync({
   size: 32, // 64 hex characters; the default 128 bytes would bloat every session

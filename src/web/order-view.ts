@@ -1,5 +1,6 @@
 // Orders as JSON callers and the order pages see them, who may see one, and the
 // checkout form's values and error summary.
+import { orderMessages } from '../orders/messages.js';
 import { orderNumber } from '../orders/order-number.js';
 import type { Order } from '../orders/orders.js';
 import type { ShopSession } from '../session/state.js';
@@ -25,9 +26,8 @@ export function orderPageModel(order: Order) {
  * input of its own (the hidden checkout token) is listed without a link.
  */
 export function errorSummary(errors: FieldError[], inputs: readonly string[]) {
-  const things = errors.length === 1 ? 'this' : `these ${errors.length} things`;
   return {
-    errorHeading: `Please correct ${things} to place your order`,
+    errorHeading: orderMessages.correctTheForm(errors.length),
     errors: errors.map(({ path, label, message }) => ({
       text: `${label}: ${message}`,
       href: inputs.includes(path) ? `#field-${path}` : undefined,
@@ -53,8 +53,7 @@ export function placedModel(orderId: string) {
 
 /** Lines the checkout does not list because their product has left the catalog. */
 export function withdrawnNotice(lines: number): string {
-  const what = lines === 1 ? 'One product in your cart is' : `${lines} products in your cart are`;
-  return `${what} no longer sold and not part of this order.`;
+  return orderMessages.withdrawnLines(lines);
 }
 
 /** A member's order is theirs alone; a guest's, the session's that placed it (kept across login). */

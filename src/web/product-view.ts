@@ -1,5 +1,6 @@
 // View models for products: what the catalog, product page and JSON callers see.
 
+import { cartMessages } from '../cart/messages.js';
 import { roomFor } from '../cart/rules.js';
 import type { Cart, CartLimits } from '../cart/types.js';
 import type { Product } from '../catalog/products.js';
@@ -33,8 +34,8 @@ export function productView(product: Product, levels: StockLevels) {
 export function addChoices(productId: string, stock: number, cart: Cart, limits: CartLimits) {
   const { inCart, room, full } = roomFor(cart, productId, stock, limits);
   let addNote: string | undefined;
-  if (full) addNote = `Your cart holds ${limits.maxLines} different products, the most it can: remove one to add this.`;
-  else if (inCart > 0 && room > 0) addNote = `You have ${inCart} in your cart; you can add ${room} more.`;
-  else if (inCart > 0) addNote = `You have ${inCart} in your cart, the most you can order.`;
+  if (full) addNote = cartMessages.pickerFull(limits.maxLines);
+  else if (inCart > 0 && room > 0) addNote = cartMessages.pickerRoom(inCart, room);
+  else if (inCart > 0) addNote = cartMessages.pickerAtMost(inCart);
   return { quantities: Array.from({ length: room }, (_, i) => i + 1), addNote, room, inCart };
 }

@@ -5,6 +5,7 @@
 import { CartRefusal } from '../cart/rules.js';
 import { asDatabaseUnavailable } from '../db/unavailable.js';
 import { SessionBusyError, SessionLockLostError, SessionQueueFullError } from '../session/lock.js';
+import { sessionMessages } from '../session/messages.js';
 import { UnavailableError } from '../unavailable.js';
 import { HttpError } from './http-error.js';
 
@@ -39,8 +40,7 @@ export function toHttpError(err: unknown): HttpError {
     const { type, status, code } = err as { type?: string; status?: number; code?: string };
     const known = type ? BODY_ERRORS[type] : undefined;
     if (known) return new HttpError(known[0], known[1]);
-    if (code === 'EBADCSRFTOKEN')
-      return new HttpError(403, 'This form has expired. Please reload the page and try again.');
+    if (code === 'EBADCSRFTOKEN') return new HttpError(403, sessionMessages.formExpired);
     if (typeof status === 'number' && status >= 400 && status < 500) return new HttpError(status, 'Bad request');
   }
   return new HttpError(500, 'Something went wrong on our side. Please try again.');
