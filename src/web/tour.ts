@@ -54,9 +54,19 @@ const STEPS: Step[] = [
   },
 ];
 
-export type TourView = { step: number; of: number; text: string; href: string; complete: boolean; lastChange: string };
+/** The last event and each of its changes apart, so a phone wraps between changes, never inside one. */
+export type LastChange = { event: string; changes: string[] };
 
-export function tourView(facts: Facts, lastChange: string, places: Places): TourView {
+export type TourView = {
+  step: number;
+  of: number;
+  text: string;
+  href: string;
+  complete: boolean;
+  lastChange: LastChange;
+};
+
+export function tourView(facts: Facts, lastChange: LastChange, places: Places): TourView {
   // Steps 1–6 in order, but a learner who logs in before opening the inspector has
   // done what came before: the furthest of them done counts. The labs come last.
   const last = STEPS.length - 1;
@@ -84,8 +94,8 @@ export function tourPanel(log: StoreLog | undefined, catalog: Catalog) {
     const facts = { events: new Set(timeline.map((e) => e.event)), viewed: session.recentlyViewed.length > 0, visited };
     const last = timeline.at(-1);
     const lastChange = last
-      ? `${last.event}${last.changed?.length ? `: ${last.changed.map(describeChange).join(', ')}` : ''}`
-      : 'Nothing yet.';
+      ? { event: last.event, changes: (last.changed ?? []).map(describeChange) }
+      : { event: 'Nothing yet.', changes: [] };
     // The product last viewed, else the first of the catalog.
     const product = [...session.recentlyViewed.map((id) => catalog.findById(id)), catalog.products[0]].find(Boolean);
     const places = { path: req.path, product: product ? `/products/${product.slug}` : '/' };

@@ -114,6 +114,8 @@ describe.skipIf(!available)('the guided tour (development)', () => {
       );
       expect(await page.locator('.tour__next a').getAttribute('href')).toBe('/session');
       expect(await textOf(page.locator('.tour__change'))).toContain('cart.add');
+      // Each change in one piece ("cart.p-001: 0 → 1"), never "cart.p-" on one line and "001" on the next.
+      expect(await brokenWords(page.locator('.tour__change'))).toEqual([]);
       expect(await page.evaluate('window.e2eMarker')).toBe('same document');
     });
 
