@@ -4,8 +4,12 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ChildServer, probe, startServer } from '../helpers/child-server.js';
+
+// A process starts and stops in seconds, or in a minute on a machine that is busy with
+// other work: the tests wait for what the process says and does, never for a clock.
+vi.setConfig({ testTimeout: 180_000 });
 
 let server: ChildServer | undefined;
 afterEach(async () => {

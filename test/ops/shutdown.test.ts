@@ -6,8 +6,12 @@
 // The slow request is an honest one: the client sends `Expect: 100-continue` and
 // holds its body back (as curl does for uploads). Node answers "100 Continue" as it
 // hands the request to the app, so once the test reads it the request is in flight.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ChildServer, RawConnection, startServer } from '../helpers/child-server.js';
+
+// A process starts and stops in seconds, or in a minute on a machine that is busy with
+// other work: the tests wait for what the process says and does, never for a clock.
+vi.setConfig({ testTimeout: 180_000 });
 
 const BODY = JSON.stringify({ productId: 'p-001', quantity: 1 });
 
@@ -31,7 +35,7 @@ async function startSlowAdd(port: number): Promise<RawConnection> {
 describe('SIGTERM', () => {
   it('fails /readyz at once and serves on through the delay, each answer closing its connection', async () => {
     // Long enough for the few requests below to land inside it on a busy machine.
-    server = await startServer({ env: { SHUTDOWN_DELAY_MS: '4000', SHUTDOWN_DRAIN_MS: '20000' } });
+    server = await startServer({ env: { SHUTDOWN_DELAY_MS: '8000', SHUTDOWN_DRAIN_MS: '20000' } });
     const [used, quiet] = await Promise.all([RawConnection.open(server.port), RawConnection.open(server.port)]);
     for (const conn of [used, quiet]) {
       conn.send('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
@@ -89,7 +93,7 @@ describe('SIGTERM', () => {
     expect(answer.headers['retry-after']).toBeDefined();
     expect(answer.headers.connection).toBe('close');
     expect(JSON.parse(answer.body).error).toMatch(/try again/i);
-    expect(Date.now() - sent).toBeLessThan(delayMs + drainMs + 3000);
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(delayMs + drainMs); // not before the deadline
 
     // Forced: the requests that were cut off make it an unclean stop.
     expect(await server.exited).toEqual({ code: 1, signal: null });
