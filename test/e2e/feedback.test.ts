@@ -3,7 +3,7 @@
 // layout that shows products first, cards that line up, and keyboard access.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { cartBadge, flashMessages, logIn, navigation, postTo, textOf, waitForText } from './actions.js';
+import { cartBadge, fillIn, flashMessages, logIn, navigation, postTo, textOf, waitForText } from './actions.js';
 import { chromiumAvailable } from './browser.js';
 import { browserFixture, EARL_GREY } from './fixture.js';
 
@@ -105,20 +105,29 @@ describe.skipIf(!available)('feedback where the shopper looks', () => {
       expect(await page.getByLabel('Sort').isVisible()).toBe(true);
     });
 
-    it('on a phone, keeps a logged-in header to one row above the search', async () => {
+    it.each([
+      ['alice', 'a short name'],
+      ['ravi.kumar-from-pune', 'a long name, cut short'],
+    ])('on a phone, keeps a logged-in header to one row above the search (%s: %s)', async (username) => {
       const { page } = await shopper({ viewport: PHONE });
-      await logIn(page, 'alice', 'alice-demo-pass');
+      if (username === 'alice') await logIn(page, 'alice', 'alice-demo-pass');
+      else {
+        await page.goto('/register');
+        await fillIn(page, { Username: username, 'Password (8 characters or more)': 'a-long-enough-password' });
+        await navigation(page, () => page.locator('main').getByRole('button', { name: 'Create account' }).click());
+      }
       const middle = async (link: string | RegExp) => {
         const box = await page.locator('header').getByRole('link', { name: link, exact: true }).boundingBox();
         return box ? box.y + box.height / 2 : Number.NaN;
       };
       const logo = await page.locator('header .logo').boundingBox();
       if (!logo) throw new Error('no logo in the header');
-      for (const link of ['Session', 'alice', 'Log out', /^Cart, /]) {
+      for (const link of ['Session', username, 'Log out', /^Cart, /]) {
         const y = await middle(link);
         expect(y, String(link)).toBeGreaterThan(logo.y);
         expect(y, String(link)).toBeLessThan(logo.y + logo.height);
       }
+      expect(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')).toBe(0);
     });
 
     it('on a desktop, shows the display choices without opening anything', async () => {
