@@ -6,7 +6,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // better-sqlite3 is a native addon: separate processes keep it out of worker threads.
     pool: 'forks',
-    // supertest serves an app through src/web/http-server.ts, as production does.
+    // supertest serves an app through src/web/http/http-server.ts, as production does.
     setupFiles: ['test/helpers/supertest-server.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -18,15 +18,15 @@ import { saveBeforeAnswering } from './session/commit.js';
 import { attachShopSession } from './session/middleware.js';
 import { serializeBySession } from './session/serialize.js';
 import { authPolicy, sessionCookie, sessionMiddleware, sessionPolicy, storeLogOf } from './session/setup.js';
-import { checkCsrf, refuseForeignWrites } from './web/csrf.js';
-import { drainOf } from './web/drain.js';
-import { handleErrors, notFound } from './web/error-handler.js';
-import { requestLogger } from './web/logging.js';
-import { newSessionLimiter } from './web/new-session-limit.js';
-import { readBody } from './web/read-body.js';
-import { securityHeaders } from './web/security-headers.js';
-import { tourPanel } from './web/tour.js';
-import { configureViews, publicDir } from './web/views.js';
+import { handleErrors, notFound } from './web/errors/error-handler.js';
+import { checkCsrf, refuseForeignWrites } from './web/http/csrf.js';
+import { drainOf } from './web/http/drain.js';
+import { requestLogger } from './web/http/logging.js';
+import { readBody } from './web/http/read-body.js';
+import { securityHeaders } from './web/http/security-headers.js';
+import { newSessionLimiter } from './web/limits/new-session-limit.js';
+import { tourPanel } from './web/views/tour.js';
+import { configureViews, publicDir } from './web/views/views.js';
 
 const BODY_LIMIT = '16kb';
 /** What public/ holds: the stylesheet, the script, the product images and the icon. */
@@ -42,10 +42,10 @@ export function createApp(services: Services, logger: Logger): Express {
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple'); // flat strings only: no nested objects from ?a[b]=c
   app.locals.inspector = config.session.inspector;
-  app.locals.carts = services.carts; // the layout's cart badge is priced like the cart page (web/cart-view.ts)
+  app.locals.carts = services.carts; // the layout's cart badge is priced like the cart page (web/views/cart-view.ts)
   configureViews(app);
 
-  // First: shutdown counts every request in flight (web/drain.ts); the access log keeps cookies out (web/logging.ts).
+  // First: shutdown counts every request in flight (web/http/drain.ts); the access log keeps cookies out (web/http/logging.ts).
   // Then the request's time is taken, for GET /metrics on METRICS_PORT (metrics.ts).
   app.use(drainOf(app).track, metrics.timeRequests, requestLogger(app, logger));
   app.use(
@@ -84,7 +84,7 @@ export function createApp(services: Services, logger: Logger): Express {
   );
 
   const cookie = { cookieName: sessionCookie(config).name, secrets: config.session.secrets };
-  // A write from another site, or one that can carry no token, never gets a session (web/csrf.ts).
+  // A write from another site, or one that can carry no token, never gets a session (web/http/csrf.ts).
   app.use(refuseForeignWrites(cookie));
   // A flood from one address cannot make sessions without end: without a cookie, and below
   // with a cookie whose session is gone.
@@ -121,7 +121,7 @@ export function createApp(services: Services, logger: Logger): Express {
     next();
   });
   app.use(checkCsrf(cookie));
-  if (config.session.tour) app.use(tourPanel(storeLogOf(services.sessionStore), services.catalog)); // web/tour.ts
+  if (config.session.tour) app.use(tourPanel(storeLogOf(services.sessionStore), services.catalog)); // web/views/tour.ts
 
   // An import on any instance shows here within about a second (catalog/catalog-sync.ts).
   services.catalogSync.onError = (err) => logger.warn({ err }, 'catalog check failed: serving the catalog as it was');

@@ -1,6 +1,6 @@
 // The process's logger: one JSON object a line for whatever collects the logs, or
 // pino-pretty's lines for a person at a terminal (LOG_FORMAT, config.ts). Either way the
-// same fields: a request's lines carry its id (web/logging.ts).
+// same fields: a request's lines carry its id (web/http/logging.ts).
 import { type DestinationStream, type Logger, pino } from 'pino';
 import { prettyFactory } from 'pino-pretty';
 import type { Config } from './config.js';

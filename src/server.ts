@@ -10,8 +10,8 @@ import { createLogger } from './logger.js';
 import { createServices } from './services.js';
 import { shutdown } from './shutdown.js';
 import { connectRedis, listen, listeningLine, waitForDatabase } from './startup.js';
-import { drainOf } from './web/drain.js';
-import { createHttpServer } from './web/http-server.js';
+import { drainOf } from './web/http/drain.js';
+import { createHttpServer } from './web/http/http-server.js';
 
 async function main() {
   const config = loadConfig();

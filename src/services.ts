@@ -18,7 +18,7 @@ import { CartState } from './session/cart-state.js';
 import { LocalSessionLock, type SessionLock } from './session/lock.js';
 import { RedisSessionLock } from './session/redis-lock.js';
 import { createSessionStore, SESSION_KEY_PREFIX } from './session/setup.js';
-import { PageCache } from './web/page-cache.js';
+import { PageCache } from './web/render/page-cache.js';
 
 export type Services = {
   config: Config;
@@ -37,7 +37,7 @@ export type Services = {
   sessionStore: Store;
   sessionStoreName: string;
   lock: SessionLock;
-  /** Rendered catalog pages, filled in per shopper (web/page-cache.ts). */
+  /** Rendered catalog pages, filled in per shopper (web/render/page-cache.ts). */
   pages: PageCache;
   /** What GET /metrics on METRICS_PORT reports (metrics.ts). */
   metrics: Metrics;

@@ -1,11 +1,11 @@
 // Graceful shutdown: leave the load balancer's rotation, drain, close the
-// dependencies, exit. The request side of draining is web/drain.ts.
+// dependencies, exit. The request side of draining is web/http/drain.ts.
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Services } from './services.js';
 import { withTimeout } from './unavailable.js';
-import type { Drain } from './web/drain.js';
+import type { Drain } from './web/http/drain.js';
 
 /**
  * SIGTERM/SIGINT, or a failure the process cannot go on after (server.ts):

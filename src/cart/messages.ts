@@ -28,7 +28,7 @@ export const cartMessages = {
   pickerAtMost: (inCart: number) => `You have ${inCart} in your cart, the most you can order.`,
   shortage: (stock: number) => (stock === 0 ? 'Sold out' : `Only ${stock} left`),
 
-  // The login merge's report (web/merge-messages.ts)
+  // The login merge's report (web/views/merge-messages.ts)
   mergeAdded: (quantity: number, name: string) => `Added ${quantity} × ${name} from your guest cart.`,
   mergeAdjusted: (name: string, requested: number, kept: number, reason: MergeReport['adjusted'][number]['reason']) =>
     `${name}: you wanted ${requested}, your cart now has ${kept} (${reason === 'stock' ? 'all we have in stock' : 'the most per order'}).`,

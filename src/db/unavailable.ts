@@ -1,6 +1,6 @@
 // The one place that knows which driver errors mean "the database is down, full or
 // busy" rather than "this query is wrong": those become 503s that say which and
-// invite a retry (see web/to-http-error.ts), the rest stay 500s.
+// invite a retry (see web/errors/to-http-error.ts), the rest stay 500s.
 import { type Trouble, UnavailableError } from '../unavailable.js';
 
 /** Socket-level failures: nothing is listening, the link broke, or no route to the server. */

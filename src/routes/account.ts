@@ -4,9 +4,9 @@ import { type Request, type Response, Router } from 'express';
 import { accountMessages } from '../accounts/messages.js';
 import type { Services } from '../services.js';
 import { currentUser, requireUser } from '../web/auth.js';
-import { cartJson } from '../web/cart-view.js';
-import { wantsJson } from '../web/negotiate.js';
-import { renderPage } from '../web/render.js';
+import { wantsJson } from '../web/http/negotiate.js';
+import { renderPage } from '../web/render/render.js';
+import { cartJson } from '../web/views/cart-view.js';
 
 export function accountRoutes({ carts, orders }: Services) {
   return Router().get(['/account', '/dashboard'], requireUser, showAccount);

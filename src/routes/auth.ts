@@ -13,16 +13,16 @@ import type { Services } from '../services.js';
 import { logout as endSession } from '../session/lifecycle.js';
 import { sessionCookie } from '../session/setup.js';
 import { signIn } from '../session/sign-in.js';
-import { cartJson } from '../web/cart-view.js';
-import { demoAccountsToShow } from '../web/demo-view.js';
-import { HttpError } from '../web/http-error.js';
-import { loginLimiters } from '../web/login-limit.js';
-import { describeMerge } from '../web/merge-messages.js';
-import { wantsJson } from '../web/negotiate.js';
-import { registerLimiter } from '../web/register-limit.js';
-import { renderPage } from '../web/render.js';
-import { safeRedirect } from '../web/safe-redirect.js';
-import { invalidInput, validate } from '../web/validate.js';
+import { HttpError } from '../web/http/http-error.js';
+import { wantsJson } from '../web/http/negotiate.js';
+import { safeRedirect } from '../web/http/safe-redirect.js';
+import { invalidInput, validate } from '../web/input/validate.js';
+import { loginLimiters } from '../web/limits/login-limit.js';
+import { registerLimiter } from '../web/limits/register-limit.js';
+import { renderPage } from '../web/render/render.js';
+import { cartJson } from '../web/views/cart-view.js';
+import { demoAccountsToShow } from '../web/views/demo-view.js';
+import { describeMerge } from '../web/views/merge-messages.js';
 
 const credentials = z.object({
   username: z

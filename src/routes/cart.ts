@@ -6,15 +6,15 @@ import { cartMessages } from '../cart/messages.js';
 import { addItem, CartRefusal, removeItem, setItem } from '../cart/rules.js';
 import { emptyCart } from '../cart/types.js';
 import type { Services } from '../services.js';
-import { cartJson, cartPageModel, refusalMessage } from '../web/cart-view.js';
-import { HttpError } from '../web/http-error.js';
-import { addQuantitySchema, productIdSchema, quantitySchema } from '../web/inputs.js';
-import { wantsJson } from '../web/negotiate.js';
-import { parseInput } from '../web/parse-input.js';
-import { renderProductPage } from '../web/product-page.js';
-import { renderPage } from '../web/render.js';
-import { safeRedirect } from '../web/safe-redirect.js';
-import { refusalStatus } from '../web/to-http-error.js';
+import { refusalStatus } from '../web/errors/to-http-error.js';
+import { HttpError } from '../web/http/http-error.js';
+import { wantsJson } from '../web/http/negotiate.js';
+import { safeRedirect } from '../web/http/safe-redirect.js';
+import { addQuantitySchema, productIdSchema, quantitySchema } from '../web/input/inputs.js';
+import { parseInput } from '../web/input/parse-input.js';
+import { renderProductPage } from '../web/render/product-page.js';
+import { renderPage } from '../web/render/render.js';
+import { cartJson, cartPageModel, refusalMessage } from '../web/views/cart-view.js';
 
 const addBody = z.object({
   productId: productIdSchema,

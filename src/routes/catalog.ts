@@ -5,14 +5,14 @@ import { z } from 'zod';
 import { catalogMessages } from '../catalog/messages.js';
 import type { Services } from '../services.js';
 import { SORTS } from '../session/data.js';
-import { catalogModel, noCategoryModel } from '../web/catalog-view.js';
-import { HttpError } from '../web/http-error.js';
-import { wantsJson } from '../web/negotiate.js';
-import { pageOf, urlWithout } from '../web/pagination-view.js';
-import { parseInput } from '../web/parse-input.js';
-import { renderProductPage } from '../web/product-page.js';
-import { productView } from '../web/product-view.js';
-import { renderCachedPage, renderPage } from '../web/render.js';
+import { HttpError } from '../web/http/http-error.js';
+import { wantsJson } from '../web/http/negotiate.js';
+import { parseInput } from '../web/input/parse-input.js';
+import { renderProductPage } from '../web/render/product-page.js';
+import { renderCachedPage, renderPage } from '../web/render/render.js';
+import { catalogModel, noCategoryModel } from '../web/views/catalog-view.js';
+import { pageOf, urlWithout } from '../web/views/pagination-view.js';
+import { productView } from '../web/views/product-view.js';
 
 /** An empty field of the price form means "no bound", as if it were not sent. */
 const cents = (label: string) =>

@@ -10,12 +10,19 @@ import { type Order, OutOfStockError } from '../orders/orders.js';
 import { FREE_SHIPPING_FROM_CENTS, SHIPPING_CENTS, totalsFor } from '../orders/totals.js';
 import type { Services } from '../services.js';
 import type { ShopSession } from '../session/state.js';
-import { cartJson } from '../web/cart-view.js';
-import { HttpError } from '../web/http-error.js';
-import { wantsJson } from '../web/negotiate.js';
-import { canSeeOrder, errorSummary, formValues, orderJson, placedModel, withdrawnNotice } from '../web/order-view.js';
-import { renderPage } from '../web/render.js';
-import { type FieldError, invalidInput, validate } from '../web/validate.js';
+import { HttpError } from '../web/http/http-error.js';
+import { wantsJson } from '../web/http/negotiate.js';
+import { type FieldError, invalidInput, validate } from '../web/input/validate.js';
+import { renderPage } from '../web/render/render.js';
+import { cartJson } from '../web/views/cart-view.js';
+import {
+  canSeeOrder,
+  errorSummary,
+  formValues,
+  orderJson,
+  placedModel,
+  withdrawnNotice,
+} from '../web/views/order-view.js';
 
 const checkoutForm = contactSchema.extend({
   checkoutToken: z

@@ -8,7 +8,7 @@ import { type Request, type Response, Router } from 'express';
 import { databaseReady } from '../db/health.js';
 import type { Services } from '../services.js';
 import { withTimeout } from '../unavailable.js';
-import type { Drain } from '../web/drain.js';
+import type { Drain } from '../web/http/drain.js';
 
 type Check = 'ok' | 'unavailable';
 

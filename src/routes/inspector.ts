@@ -7,10 +7,10 @@ import type { SessionData, Store } from 'express-session';
 import type { Services } from '../services.js';
 import { shortId } from '../session/session-id.js';
 import { sessionCookie, storeLogOf } from '../session/setup.js';
-import { redacted, requestViews, storedEntryView, timelineViews } from '../web/inspector-view.js';
-import { wantsJson } from '../web/negotiate.js';
-import { renderPage } from '../web/render.js';
-import { cookieFacts, setCookieView } from '../web/set-cookie-view.js';
+import { wantsJson } from '../web/http/negotiate.js';
+import { renderPage } from '../web/render/render.js';
+import { redacted, requestViews, storedEntryView, timelineViews } from '../web/views/inspector-view.js';
+import { cookieFacts, setCookieView } from '../web/views/set-cookie-view.js';
 
 export function inspectorRoutes({ config, sessionStore, sessionStoreName }: Services) {
   const log = storeLogOf(sessionStore);

@@ -6,11 +6,11 @@ import { z } from 'zod';
 import { runFixation } from '../lab/fixation.js';
 import { runLostUpdate } from '../lab/lost-update.js';
 import type { Services } from '../services.js';
-import { HttpError } from '../web/http-error.js';
-import { fixationView, lostUpdateView, ownIdChanges } from '../web/lab-view.js';
-import { wantsJson } from '../web/negotiate.js';
-import { renderPage } from '../web/render.js';
-import { validate } from '../web/validate.js';
+import { HttpError } from '../web/http/http-error.js';
+import { wantsJson } from '../web/http/negotiate.js';
+import { validate } from '../web/input/validate.js';
+import { renderPage } from '../web/render/render.js';
+import { fixationView, lostUpdateView, ownIdChanges } from '../web/views/lab-view.js';
 
 export const MAX_ADDS = 50;
 const DEFAULT_ADDS = 10;

@@ -5,11 +5,11 @@ import { orderMessages } from '../orders/messages.js';
 import { idFromNumber } from '../orders/order-number.js';
 import type { Services } from '../services.js';
 import { currentUser, requireUser } from '../web/auth.js';
-import { HttpError } from '../web/http-error.js';
-import { wantsJson } from '../web/negotiate.js';
-import { canSeeOrder, orderJson, orderPageModel } from '../web/order-view.js';
-import { pageOf, paginationModel, urlWithout } from '../web/pagination-view.js';
-import { renderPage } from '../web/render.js';
+import { HttpError } from '../web/http/http-error.js';
+import { wantsJson } from '../web/http/negotiate.js';
+import { renderPage } from '../web/render/render.js';
+import { canSeeOrder, orderJson, orderPageModel } from '../web/views/order-view.js';
+import { pageOf, paginationModel, urlWithout } from '../web/views/pagination-view.js';
 
 /** Orders on one page of the history: a long history is read a page at a time. */
 export const ORDERS_PER_PAGE = 20;

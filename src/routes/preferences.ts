@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { prefsSchema } from '../catalog/prefs.js';
 import type { Services } from '../services.js';
 import type { Prefs } from '../session/data.js';
-import { wantsJson } from '../web/negotiate.js';
-import { parseInput } from '../web/parse-input.js';
-import { safeRedirect } from '../web/safe-redirect.js';
+import { wantsJson } from '../web/http/negotiate.js';
+import { safeRedirect } from '../web/http/safe-redirect.js';
+import { parseInput } from '../web/input/parse-input.js';
 
 const prefsBody = prefsSchema.extend({ returnTo: z.string().optional() });
 

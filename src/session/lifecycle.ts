@@ -88,7 +88,7 @@ export async function logout(req: Request, res: Response, cookie: SessionCookie)
 export function dropNewSession(req: Request): void {
   const dropped = req as { session?: unknown; shopSession?: unknown };
   dropped.session = undefined;
-  dropped.shopSession = undefined; // pages then get the neutral frame (web/render.ts)
+  dropped.shopSession = undefined; // pages then get the neutral frame (web/render/render.ts)
 }
 
 /**

@@ -1,6 +1,6 @@
 // What each request did to the session store, per session ID, for the inspector:
 // was the session written in full (`set`), only renewed (`touch`), or neither
-// (web/inspector-view.ts says why). Built only while the inspector is on (session/setup.ts); then each store write
+// (web/views/inspector-view.ts says why). Built only while the inspector is on (session/setup.ts); then each store write
 // costs a map lookup and a push, and each request one small record.
 import session, { type SessionData, type Store } from 'express-session';
 import { BoundedMap } from '../bounded-map.js';

@@ -2,8 +2,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { SessionUser } from '../session/data.js';
 import { sessionMessages } from '../session/messages.js';
-import { HttpError } from './http-error.js';
-import { wantsJson } from './negotiate.js';
+import { HttpError } from './http/http-error.js';
+import { wantsJson } from './http/negotiate.js';
 
 /** Browsers are sent to the login page and brought back; JSON callers get a 401. */
 export function requireUser(req: Request, res: Response, next: NextFunction): void {

@@ -25,7 +25,7 @@ export async function buildAll(): Promise<Build> {
   const dir = mkdtempSync(join(tmpdir(), 'shop-bench-'));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   process.once('exit', remove); // also when the bench is interrupted or gives up
-  // dist/web/views.ts finds views/ and public/ one level above dist/, and Node finds
+  // dist/web/views/views.ts finds views/ and public/ one level above dist/, and Node finds
   // node_modules and "type": "module" by walking up: mirror the repo around the build.
   for (const entry of ['node_modules', 'views', 'public', 'package.json']) {
     symlinkSync(join(repoRoot, entry), join(dir, entry));

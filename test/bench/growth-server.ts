@@ -18,8 +18,8 @@ const { createApp } = (await import(dist('app.js'))) as typeof import('../../src
 const { openDatabase } = (await import(dist('db/connect.js'))) as typeof import('../../src/db/connect.js');
 const { listen } = (await import(dist('startup.js'))) as typeof import('../../src/startup.js');
 const { createHttpServer } = (await import(
-  dist('web/http-server.js')
-)) as typeof import('../../src/web/http-server.js');
+  dist('web/http/http-server.js')
+)) as typeof import('../../src/web/http/http-server.js');
 const { promised } = (await import(dist('session/callback.js'))) as typeof import('../../src/session/callback.js');
 const { sessionIdFromCookie } = (await import(
   dist('session/session-id.js')

@@ -12,7 +12,7 @@ import { ACCEPT_JSON, CART_PRODUCTS, JSON_HEADERS, PROXY_HEADERS } from './shopp
 
 /**
  * bare and session: the baselines; session-classes: B1 served by the store's
- * createHttpServer (src/web/http-server.ts); store: the store as configured by default;
+ * createHttpServer (src/web/http/http-server.ts); store: the store as configured by default;
  * stocked: the store with limits no run can reach (targets.ts); redis: the store on Redis.
  */
 export type Target = 'bare' | 'session' | 'session-classes' | 'store' | 'stocked' | 'redis';

@@ -2,7 +2,7 @@
 // store's src/session/setup.ts (same cookie, same flags, same store options) and
 // nothing else, so "store ÷ this" is the cost of everything the store adds on top of
 // a session. Run by the bench in a child process; reads PORT, HOST, SESSION_SECRET.
-// With STORE_HTTP_SERVER (the file URL of the build's dist/web/http-server.js) it is
+// With STORE_HTTP_SERVER (the file URL of the build's dist/web/http/http-server.js) it is
 // served by the store's own createHttpServer instead of Node's createServer: #2c,
 // the same floor with the request classes the store's server uses.
 import { createServer } from 'node:http';
@@ -38,6 +38,6 @@ app.get('/', (_req, res) => {
 
 const storeServer = process.env.STORE_HTTP_SERVER;
 const server = storeServer
-  ? ((await import(storeServer)) as typeof import('../../src/web/http-server.js')).createHttpServer(app)
+  ? ((await import(storeServer)) as typeof import('../../src/web/http/http-server.js')).createHttpServer(app)
   : createServer(app);
 server.listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1');

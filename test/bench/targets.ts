@@ -49,7 +49,7 @@ export function startTarget(build: Build, target: Target, options: StartOptions 
   const common = { cwd: repoRoot, nodeArgs };
   if (target === 'bare') return startServer({ ...common, name: target, script: build.script('bare-server'), env: {} });
   if (target === 'session' || target === 'session-classes') {
-    const serverModule = pathToFileURL(join(build.dir, 'dist', 'web', 'http-server.js')).href;
+    const serverModule = pathToFileURL(join(build.dir, 'dist', 'web', 'http', 'http-server.js')).href;
     const classes: Record<string, string> = target === 'session-classes' ? { STORE_HTTP_SERVER: serverModule } : {};
     const env = { NODE_ENV: 'production', SESSION_SECRET, ...classes, ...probeEnv };
     return startServer({ ...common, name: target, script: build.script('session-server'), env });

@@ -5,7 +5,7 @@ import type { Availability, Cart, CartLimits } from '../../src/cart/types.js';
 import { quantityOf } from '../../src/cart/types.js';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { loadProducts } from '../../src/catalog/products.js';
-import { describeMerge } from '../../src/web/merge-messages.js';
+import { describeMerge } from '../../src/web/views/merge-messages.js';
 
 const limits: CartLimits = { maxPerLine: 10, maxLines: 4 };
 // a, b, d, e: plenty; s: only 3 left; c: sold out; anything else: not sold.

@@ -172,7 +172,7 @@ export class Cluster {
 
 type Completed = { method: string; url: string; status: number; id: string };
 
-/** The access log's "request completed" lines out of an instance's stdout (web/logging.ts). */
+/** The access log's "request completed" lines out of an instance's stdout (web/http/logging.ts). */
 export function completedRequests(output: string): Completed[] {
   const found: Completed[] = [];
   for (const line of output.split('\n')) {

@@ -17,7 +17,7 @@ function output(isTTY: boolean) {
   return { stream: Object.assign(stream, { isTTY }), text: () => written.join('') };
 }
 
-/** One request's access line, as web/logging.ts writes it. */
+/** One request's access line, as web/http/logging.ts writes it. */
 function logRequest(format: string, isTTY: boolean): string {
   const out = output(isTTY);
   const logger = createLogger(loadConfig({ LOG_FORMAT: format, LOG_LEVEL: 'info' }), out.stream);

@@ -4,7 +4,7 @@
 import { createClient, type RedisClientType } from 'redis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drainOf } from '../../src/web/drain.js';
+import { drainOf } from '../../src/web/http/drain.js';
 import { PrivateRedis, redisServerInstalled } from '../helpers/redis-server.js';
 import { makeShop, type Shop } from '../helpers/shop.js';
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createClient, type RedisClientType } from 'redis';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { shutdown } from '../../src/shutdown.js';
-import { drainOf } from '../../src/web/drain.js';
+import { drainOf } from '../../src/web/http/drain.js';
 import { RawConnection } from '../helpers/child-server.js';
 import { recordingLogger } from '../helpers/log.js';
 import { PrivateRedis, redisServerInstalled } from '../helpers/redis-server.js';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { productName } from '../../src/web/views.js';
+import { productName } from '../../src/web/views/views.js';
 import { ENGINES, type OpenedDb } from '../catalog/engines.js';
 import { decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
 

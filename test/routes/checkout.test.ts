@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ORDERS_PER_PAGE } from '../../src/routes/orders.js';
-import { productName } from '../../src/web/views.js';
+import { productName } from '../../src/web/views/views.js';
 import { cartOf, contact, decode, EMPTY_CART, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
 
 let shop: Shop;

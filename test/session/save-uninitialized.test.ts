@@ -51,7 +51,7 @@ describe.each([
   it('still stores a session for a page with a form: its CSRF token lives in the session', async () => {
     const shop = await shopWith();
     const page = await request(shop.app).get('/').expect(200);
-    expect(page.text).toMatch(/<meta name="csrf-token" content="[\w-]{171}">/); // masked (web/csrf.ts)
+    expect(page.text).toMatch(/<meta name="csrf-token" content="[\w-]{171}">/); // masked (web/http/csrf.ts)
     expect(sessionCookie(page)).toBeDefined();
     expect(await storeLength(shop)).toBe(1);
   });

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpServer, isPlainConstructor } from '../../src/web/http-server.js';
+import { createHttpServer, isPlainConstructor } from '../../src/web/http/http-server.js';
 import { makeShop } from '../helpers/shop.js';
 
 let server: Server | undefined;

@@ -1,4 +1,4 @@
-// The rate limits' counts in Redis (src/web/limit-counters.ts): counted per client key
+// The rate limits' counts in Redis (src/web/limits/limit-counters.ts): counted per client key
 // within a window, on a redis-server of the test's own, in keys with no TTL, which
 // Redis's volatile-ttl eviction never picks; expired counts are swept by the script.
 
@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Options } from 'express-rate-limit';
 import type { RedisClientType } from 'redis';
 import { describe, expect, it } from 'vitest';
-import { RedisLimitCounters } from '../../src/web/limit-counters.js';
+import { RedisLimitCounters } from '../../src/web/limits/limit-counters.js';
 import { redisServerInstalled, usePrivateRedis } from '../helpers/redis-server.js';
 import { toolAvailable } from '../helpers/services.js';
 

@@ -3,7 +3,7 @@
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { wantsJson } from '../../src/web/negotiate.js';
+import { wantsJson } from '../../src/web/http/negotiate.js';
 
 const app = express().get('/', (req, res) => {
   res.json({ remembered: wantsJson(req), express: req.accepts(['html', 'json']) === 'json' });

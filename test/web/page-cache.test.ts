@@ -2,7 +2,7 @@
 // shopper: each must still see exactly their own page, and a stock change at once.
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { productName } from '../../src/web/views.js';
+import { productName } from '../../src/web/views/views.js';
 import { csrfFrom, decode, json, makeShop, type Shop, visitor } from '../helpers/shop.js';
 
 let shop: Shop;

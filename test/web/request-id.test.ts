@@ -3,7 +3,7 @@
 // answer, whatever the answer, and is on every log line of that request.
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { requestIdFrom } from '../../src/web/request-id.js';
+import { requestIdFrom } from '../../src/web/http/request-id.js';
 import { type LogLine, recordingLogger } from '../helpers/log.js';
 import { json, makeShop } from '../helpers/shop.js';
 

@@ -1,10 +1,10 @@
-// securityHeaders (web/security-headers.ts) works helmet's headers out once: every
+// securityHeaders (web/http/security-headers.ts) works helmet's headers out once: every
 // response must carry exactly what helmet itself would have set.
 import express from 'express';
 import helmet, { type HelmetOptions } from 'helmet';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { securityHeaders } from '../../src/web/security-headers.js';
+import { securityHeaders } from '../../src/web/http/security-headers.js';
 
 async function headersOf(middleware: express.RequestHandler) {
   const app = express()

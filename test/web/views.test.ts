@@ -1,7 +1,7 @@
 // formatMoney is written out by hand for speed: it must read exactly as the
 // browser's own currency formatting would.
 import { describe, expect, it } from 'vitest';
-import { formatMoney, productName } from '../../src/web/views.js';
+import { formatMoney, productName } from '../../src/web/views/views.js';
 
 const intl = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 

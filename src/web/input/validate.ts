@@ -2,7 +2,7 @@
 // typed data or every field error, each with the label a person sees on the form.
 // Forms re-render with these; JSON callers get them as a 422 (see invalidInput).
 import type { z } from 'zod';
-import { HttpError } from './http-error.js';
+import { HttpError } from '../http/http-error.js';
 
 export type FieldError = { path: string; label: string; message: string };
 export type Validation<T> = { ok: true; data: T } | { ok: false; errors: FieldError[] };

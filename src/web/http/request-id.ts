@@ -1,5 +1,5 @@
 // The request's id: the one HAProxy (deploy/haproxy.cfg) or another caller sent in
-// X-Request-Id when it is a sane token, else a new UUID. web/logging.ts puts it on every
+// X-Request-Id when it is a sane token, else a new UUID. web/http/logging.ts puts it on every
 // log line of the request and on every answer; the error page asks the shopper to quote it.
 import { randomUUID } from 'node:crypto';
 

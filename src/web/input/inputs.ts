@@ -1,7 +1,7 @@
 // Field schemas shared by several forms. Forms send strings and JSON sends
 // numbers: both are accepted, but only as whole numbers — never `true`, `null` or "2.5".
 import { z } from 'zod';
-import { PRODUCT_ID } from '../catalog/products.js';
+import { PRODUCT_ID } from '../../catalog/products.js';
 
 // Digits only, as a form's <select> sends them: no spaces or newlines around them
 // (Number() would quietly drop those), no "0x10", "1e3" or "+1", no non-ASCII digits.

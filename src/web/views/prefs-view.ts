@@ -1,5 +1,5 @@
 // The preferences form's choices, each marked with the shopper's current one.
-import { PAGE_SIZES, type Prefs, SORTS, THEMES, VIEWS } from '../session/data.js';
+import { PAGE_SIZES, type Prefs, SORTS, THEMES, VIEWS } from '../../session/data.js';
 
 const SORT_LABELS: Record<Prefs['sort'], string> = {
   featured: 'Featured',

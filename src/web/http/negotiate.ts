@@ -1,6 +1,6 @@
 // One path, two audiences: browsers get HTML, API callers JSON.
 import type { Request } from 'express';
-import { BoundedMap } from '../bounded-map.js';
+import { BoundedMap } from '../../bounded-map.js';
 
 // The answer depends on the Accept header alone, and a shop sees few distinct ones (one
 // per kind of browser, plus API clients): each is negotiated once, not on every request.

@@ -1,8 +1,8 @@
 // The demo accounts the login page lists, so a visitor can try logging in at once.
 // Only outside production, and only those that exist in this database (a test shop
 // may start without them).
-import { DEMO_ACCOUNTS } from '../accounts/demo.js';
-import type { UserRepository } from '../accounts/users.js';
+import { DEMO_ACCOUNTS } from '../../accounts/demo.js';
+import type { UserRepository } from '../../accounts/users.js';
 
 export type DemoAccount = { username: string; password: string };
 

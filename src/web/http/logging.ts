@@ -5,14 +5,14 @@
 //
 // One pino call per request, when the answer is done: no child logger is made for a
 // request unless something logs through `req.log` (an error, a warning). Every line,
-// both kinds, carries the request's id (web/request-id.ts), which every answer returns.
+// both kinds, carries the request's id (web/http/request-id.ts), which every answer returns.
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
 declare module 'http' {
   interface IncomingMessage {
-    /** The request's id (web/request-id.ts): in every line logged about it, and in X-Request-Id. */
+    /** The request's id (web/http/request-id.ts): in every line logged about it, and in X-Request-Id. */
     id: string;
     /** A logger whose lines carry the request's id, method and url. */
     log: Logger;
@@ -40,7 +40,7 @@ export function requestLogger(app: Express, logger: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
     req.id = requestIdFrom(req.headers['x-request-id']);
     // Set before anything can answer, so every answer has it: a 429, a CSRF refusal, the
-    // drain's 503 (web/drain.ts), a probe's answer.
+    // drain's 503 (web/http/drain.ts), a probe's answer.
     res.setHeader(REQUEST_ID_HEADER, req.id);
     if (UNLOGGED_PATHS.has(pathOf(req.url))) return next();
     const started = performance.now();

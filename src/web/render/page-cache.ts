@@ -5,7 +5,7 @@
 // request. The caller's key must name everything else that shapes the page.
 import { randomBytes } from 'node:crypto';
 import Handlebars from 'handlebars';
-import { BoundedMap } from '../bounded-map.js';
+import { BoundedMap } from '../../bounded-map.js';
 
 /** The per-session parts of a page; filled in escaped, as Handlebars would. */
 export type Holes = { csrf: string; cartCount: string; cartLabel: string; username: string };

@@ -2,12 +2,12 @@
 // can act on. Our own HttpError passes through; a dependency that is down is a 503;
 // a cart refusal, a body-parser or CSRF failure is a 4xx; anything else is a 500
 // whose message says nothing about the cause (that goes to the log only).
-import { CartRefusal } from '../cart/rules.js';
-import { asDatabaseUnavailable } from '../db/unavailable.js';
-import { SessionBusyError, SessionLockLostError, SessionQueueFullError } from '../session/lock.js';
-import { sessionMessages } from '../session/messages.js';
-import { UnavailableError } from '../unavailable.js';
-import { HttpError } from './http-error.js';
+import { CartRefusal } from '../../cart/rules.js';
+import { asDatabaseUnavailable } from '../../db/unavailable.js';
+import { SessionBusyError, SessionLockLostError, SessionQueueFullError } from '../../session/lock.js';
+import { sessionMessages } from '../../session/messages.js';
+import { UnavailableError } from '../../unavailable.js';
+import { HttpError } from '../http/http-error.js';
 
 // body-parser's errors carry a `type`; map them to messages a person can act on.
 const BODY_ERRORS: Record<string, [number, string]> = {

@@ -1,10 +1,10 @@
 // View models for products: what the catalog, product page and JSON callers see.
 
-import { cartMessages } from '../cart/messages.js';
-import { roomFor } from '../cart/rules.js';
-import type { Cart, CartLimits } from '../cart/types.js';
-import type { Product } from '../catalog/products.js';
-import type { StockLevels } from '../catalog/stock.js';
+import { cartMessages } from '../../cart/messages.js';
+import { roomFor } from '../../cart/rules.js';
+import type { Cart, CartLimits } from '../../cart/types.js';
+import type { Product } from '../../catalog/products.js';
+import type { StockLevels } from '../../catalog/stock.js';
 
 const LOW_STOCK = 5;
 

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(import.meta.dirname, '../../..');
 
 /**
  * Integer cents → "$12.50", "$1,234.00", "-$3.05". The only place money is formatted

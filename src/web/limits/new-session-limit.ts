@@ -7,8 +7,8 @@
 // all. A shopper whose session is stored is never refused by this.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { arrivedWithoutSession, dropNewSession } from '../session/lifecycle.js';
-import { requestSessionId, type SessionCookieKeys } from '../session/session-id.js';
+import { arrivedWithoutSession, dropNewSession } from '../../session/lifecycle.js';
+import { requestSessionId, type SessionCookieKeys } from '../../session/session-id.js';
 import { type LimitStoreOptions, limitStore, refuse } from './rate-limit.js';
 
 export type NewSessionLimiterOptions = LimitStoreOptions & SessionCookieKeys & { perIpPerMinute: number };

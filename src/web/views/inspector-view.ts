@@ -2,10 +2,10 @@
 // true size and lifetime of its store entry, and what recent requests did to the
 // store and why. Display only: session/state.ts owns the keys.
 import type { SessionData } from 'express-session';
-import type { TimelineEvent } from '../session/data.js';
-import { TOUCH_AFTER_MS } from '../session/guarded-store.js';
-import type { RequestTrace } from '../session/store-log.js';
-import { describeChange } from '../session/timeline.js';
+import type { TimelineEvent } from '../../session/data.js';
+import { TOUCH_AFTER_MS } from '../../session/guarded-store.js';
+import type { RequestTrace } from '../../session/store-log.js';
+import { describeChange } from '../../session/timeline.js';
 import { type TimeView, timeView } from './time-view.js';
 
 /**

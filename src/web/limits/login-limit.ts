@@ -8,7 +8,7 @@
 // when the app runs on several instances.
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { usernameKey } from '../accounts/usernames.js';
+import { usernameKey } from '../../accounts/usernames.js';
 import { type LimitStoreOptions, limitStore, minutesOf, refuse } from './rate-limit.js';
 
 export type LoginLimiterOptions = LimitStoreOptions & {

@@ -1,12 +1,12 @@
 // The cart as JSON callers, the cart page and the header badge see it. All three
 // show the one summary priceCart() makes (cart/pricing.ts): nothing here adds up.
 import type { Request } from 'express';
-import { cartMessages } from '../cart/messages.js';
-import type { PricedCart } from '../cart/pricing.js';
-import { type CartRefusal, removeItem, roomFor } from '../cart/rules.js';
-import type { CartLimits } from '../cart/types.js';
-import type { StockLevels } from '../catalog/stock.js';
-import { CartState } from '../session/cart-state.js';
+import { cartMessages } from '../../cart/messages.js';
+import type { PricedCart } from '../../cart/pricing.js';
+import { type CartRefusal, removeItem, roomFor } from '../../cart/rules.js';
+import type { CartLimits } from '../../cart/types.js';
+import type { StockLevels } from '../../catalog/stock.js';
+import { CartState } from '../../session/cart-state.js';
 import { formatMoney } from './views.js';
 
 /**

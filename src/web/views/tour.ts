@@ -3,9 +3,9 @@
 // changed in their session. Worked out from the session's timeline and the pages
 // this session ID visited (session/store-log.ts): nothing is stored for it.
 import type { NextFunction, Request, Response } from 'express';
-import type { Catalog } from '../catalog/catalog.js';
-import type { StoreLog } from '../session/store-log.js';
-import { describeChange } from '../session/timeline.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import type { StoreLog } from '../../session/store-log.js';
+import { describeChange } from '../../session/timeline.js';
 
 /** Where a step's link may lead: the page shown now, and a product page to open. */
 type Places = { path: string; product: string };

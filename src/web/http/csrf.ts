@@ -8,9 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import { csrfSync } from 'csrf-sync';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { arrivedWithoutSession, dropNewSession } from '../session/lifecycle.js';
-import { sessionMessages } from '../session/messages.js';
-import { requestSessionId, type SessionCookieKeys } from '../session/session-id.js';
+import { arrivedWithoutSession, dropNewSession } from '../../session/lifecycle.js';
+import { sessionMessages } from '../../session/messages.js';
+import { requestSessionId, type SessionCookieKeys } from '../../session/session-id.js';
 import { HttpError } from './http-error.js';
 
 const EXPIRED = sessionMessages.formExpired;

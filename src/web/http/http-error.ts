@@ -1,5 +1,5 @@
 // The one error type a handler throws to answer with a status: the error handler
-// (web/error-handler.ts) turns it into a page or { error, issues } for JSON callers.
+// (web/errors/error-handler.ts) turns it into a page or { error, issues } for JSON callers.
 
 export type FieldIssue = { path: string; message: string };
 

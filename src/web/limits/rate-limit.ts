@@ -2,9 +2,9 @@
 // Redis when the app is scaled out, and one way of saying no — 429 with Retry-After.
 import type { NextFunction, Request, Response } from 'express';
 import type { AugmentedRequest, Options, Store } from 'express-rate-limit';
-import { type Redis, sendCommand } from '../redis.js';
-import { asUnavailable, UnavailableError, withTimeout } from '../unavailable.js';
-import { HttpError } from './http-error.js';
+import { type Redis, sendCommand } from '../../redis.js';
+import { asUnavailable, UnavailableError, withTimeout } from '../../unavailable.js';
+import { HttpError } from '../http/http-error.js';
 import { isNoScript, RedisLimitCounters } from './limit-counters.js';
 
 export type LimitStoreOptions = {

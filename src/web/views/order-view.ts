@@ -1,10 +1,10 @@
 // Orders as JSON callers and the order pages see them, who may see one, and the
 // checkout form's values and error summary.
-import { orderMessages } from '../orders/messages.js';
-import { orderNumber } from '../orders/order-number.js';
-import type { Order } from '../orders/orders.js';
-import type { ShopSession } from '../session/state.js';
-import { errorsByField, type FieldError } from './validate.js';
+import { orderMessages } from '../../orders/messages.js';
+import { orderNumber } from '../../orders/order-number.js';
+import type { Order } from '../../orders/orders.js';
+import type { ShopSession } from '../../session/state.js';
+import { errorsByField, type FieldError } from '../input/validate.js';
 
 // UTC, so a page says the same thing whichever server rendered it.
 const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });

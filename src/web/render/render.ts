@@ -1,10 +1,10 @@
 // Renders a page inside the shop's layout. The layout's model (theme, cart badge,
 // flash messages, CSRF token, who is logged in) is built here, once, at render time.
 import type { Request, Response } from 'express';
-import { cartSummaryFor } from './cart-view.js';
-import { csrfTokenFor } from './csrf.js';
+import { csrfTokenFor } from '../http/csrf.js';
+import { cartSummaryFor } from '../views/cart-view.js';
+import { describePage } from '../views/page-descriptions.js';
 import { compactHtml, type PageCache } from './page-cache.js';
-import { describePage } from './page-descriptions.js';
 
 /** `description`, for the page's meta description, defaults to the view's own (page-descriptions.ts). */
 export type PageModel = { title: string; description?: string } & Record<string, unknown>;
@@ -14,7 +14,7 @@ export function renderPage(req: Request, res: Response, view: string, model: Pag
 }
 
 /**
- * Like renderPage, through `cache` (web/page-cache.ts). `key` names everything that
+ * Like renderPage, through `cache` (web/render/page-cache.ts). `key` names everything that
  * shapes the page but the shell; `model` is built only when the page is not cached.
  * A page with flash messages is rendered as usual: they are for one shopper, once.
  */

@@ -2,9 +2,9 @@
 // the price form, the "showing results for" line and the page links. Every link keeps
 // the search, the price range and the URL's sort; choosing a category starts at page 1.
 import type { Request } from 'express';
-import type { CatalogPage } from '../catalog/catalog-search.js';
-import type { Prefs } from '../catalog/prefs.js';
-import type { StockLevels } from '../catalog/stock.js';
+import type { CatalogPage } from '../../catalog/catalog-search.js';
+import type { Prefs } from '../../catalog/prefs.js';
+import type { StockLevels } from '../../catalog/stock.js';
 import { paginationModel } from './pagination-view.js';
 import { capitalize, prefsChoices } from './prefs-view.js';
 import { productView } from './product-view.js';

@@ -1,9 +1,9 @@
 // Turns a login merge report into flash messages: every change to the shopper's cart
 // is told, none happens silently. The sentences are cart/messages.ts's.
-import type { MergeReport } from '../cart/merge.js';
-import { cartMessages } from '../cart/messages.js';
-import type { Catalog } from '../catalog/catalog.js';
-import type { FlashMessage } from '../session/data.js';
+import type { MergeReport } from '../../cart/merge.js';
+import { cartMessages } from '../../cart/messages.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import type { FlashMessage } from '../../session/data.js';
 
 /** Lines added as asked are news; lines capped or dropped are warnings: not what the shopper asked for. */
 export function describeMerge(report: MergeReport, catalog: Catalog): FlashMessage[] {

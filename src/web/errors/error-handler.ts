@@ -2,11 +2,11 @@
 // browsers, inside the same frame as every page (the shopper's header, theme and
 // cart count) whenever the request has a session, and a neutral frame otherwise.
 // The page shows the request's id for the shopper to quote; JSON callers have it in
-// the X-Request-Id header (web/logging.ts), as on every answer.
+// the X-Request-Id header (web/http/logging.ts), as on every answer.
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { HttpError, RETRY_AFTER_SECONDS } from './http-error.js';
-import { wantsJson } from './negotiate.js';
-import { renderPage } from './render.js';
+import { HttpError, RETRY_AFTER_SECONDS } from '../http/http-error.js';
+import { wantsJson } from '../http/negotiate.js';
+import { renderPage } from '../render/render.js';
 import { toHttpError } from './to-http-error.js';
 
 export const notFound: RequestHandler = (req) => {
@@ -46,7 +46,7 @@ function renderErrorPage(req: Request, res: Response, error: HttpError): void {
   }
 }
 
-/** The request as the frame sees it before a session exists: web/render.ts then builds the neutral frame. */
+/** The request as the frame sees it before a session exists: web/render/render.ts then builds the neutral frame. */
 function withoutSession(req: Request): Request {
   return Object.create(req, { shopSession: { value: undefined } });
 }

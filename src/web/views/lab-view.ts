@@ -1,8 +1,8 @@
 // What the lab page shows: each lab's result in words, and the learner's own session
 // IDs as their timeline recorded them at login and logout.
-import type { FixationResult, SandboxView } from '../lab/fixation.js';
-import type { LabSide, LostUpdateResult } from '../lab/lost-update.js';
-import type { TimelineEvent } from '../session/data.js';
+import type { FixationResult, SandboxView } from '../../lab/fixation.js';
+import type { LabSide, LostUpdateResult } from '../../lab/lost-update.js';
+import type { TimelineEvent } from '../../session/data.js';
 import { type TimeView, timeView } from './time-view.js';
 
 export function lostUpdateView(result: LostUpdateResult) {

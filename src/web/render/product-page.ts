@@ -1,12 +1,12 @@
 // The product page: one product, its stock, a quantity picker and the recently viewed
 // list. The catalog routes show it; the cart routes show it again beside a refused add.
 import type { Request, Response } from 'express';
-import type { Catalog } from '../catalog/catalog.js';
-import type { Product } from '../catalog/products.js';
-import type { StockRepository } from '../catalog/stock.js';
-import { wantsJson } from './negotiate.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import type { Product } from '../../catalog/products.js';
+import type { StockRepository } from '../../catalog/stock.js';
+import { wantsJson } from '../http/negotiate.js';
+import { addChoices, productView } from '../views/product-view.js';
 import type { PageCache } from './page-cache.js';
-import { addChoices, productView } from './product-view.js';
 import { renderCachedPage, renderPage } from './render.js';
 
 /** What the page reads; the app's Services fit it as they are. */
