@@ -36,6 +36,8 @@ export class ChildServer {
   constructor(
     readonly port: number,
     private readonly child: ChildProcess,
+    /** What start-up lines to wait for: none below LOG_LEVEL=info; with METRICS_PORT, that listener's too. */
+    private readonly says: { listening: boolean; metrics: boolean } = { listening: false, metrics: false },
   ) {
     const collect = (chunk: Buffer) => {
       this.text += chunk.toString();
@@ -78,12 +80,24 @@ export class ChildServer {
     }
   }
 
-  /** Resolves once GET /healthz answers 200; rejects (with the output) if the process exits first. */
+  /**
+   * True once this process says it listens on its port (and, with METRICS_PORT, on that one):
+   * its signal handlers are in place from then on. An answer on the port alone proves
+   * nothing: between freePort() and the child's own listen, on a machine running other
+   * tests, another process may have been given the same port (a supertest server of the
+   * shop answers /healthz 200 too), and a signal sent then kills a child still starting.
+   */
+  private saysItListens(): boolean {
+    const own = new RegExp(`listening on http://\\S+:${this.port}\\b`);
+    return (!this.says.listening || own.test(this.text)) && (!this.says.metrics || /Metrics on http/.test(this.text));
+  }
+
+  /** Resolves once the process says it listens and GET /healthz answers 200; rejects (with the output) if it exits first. */
   async ready(timeoutMs = READY_TIMEOUT_MS): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`server exited before it was ready:\n${this.text}`);
-      if ((await probe(this.port, '/healthz')) === 200) return;
+      if (this.saysItListens() && (await probe(this.port, '/healthz')) === 200) return;
       await sleep(50);
     }
     throw new Error(`server not ready within ${timeoutMs} ms:\n${this.text}`);
@@ -122,7 +136,11 @@ export async function startServer(options: ChildServerOptions = {}): Promise<Chi
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
-  const server = new ChildServer(port, child);
+  const listening = ['trace', 'debug', 'info'].includes(merged.LOG_LEVEL ?? 'info');
+  const server = new ChildServer(port, child, {
+    listening,
+    metrics: listening && options.env?.METRICS_PORT !== undefined,
+  });
   if (options.waitUntilReady !== false) {
     try {
       await server.ready();
