@@ -269,6 +269,7 @@ describe('serializeBySession', () => {
     const lock = new LocalSessionLock();
     const waited: number[] = [];
     const serialize = serializeBySession(lock, { ...options, waited: (s) => waited.push(s) });
+    vi.advanceTimersByTime(10_000); // a clock that is not at zero
     const first = exchange(signed('abc'));
     serialize(...first.asExpress, first.next);
     const second = exchange(signed('abc'));
@@ -373,7 +374,32 @@ describe('serializeBySession', () => {
     const one = exchange(signed('abc'));
     serialize(...one.asExpress, one.next);
     one.res.end();
-    await vi.waitFor(() => expect(one.warn).toHaveBeenCalledWith(expect.anything(), 'session lock release failed'));
+    await vi.waitFor(() =>
+      expect(one.warn).toHaveBeenCalledWith({ err: expect.any(Error) }, 'session lock release failed'),
+    );
+  });
+
+  it('passes on any other refusal of the lock without the queue warning, and works without a logger', async () => {
+    const down = new Error('the store is down');
+    const serialize = serializeBySession(
+      { acquire: async () => Promise.reject(down), tryAcquire: () => undefined, releaseAll: async () => {} },
+      options,
+    );
+    const one = exchange(signed('abc'));
+    await expect(serialize(...one.asExpress, one.next)).rejects.toBe(down);
+    expect(one.warn).not.toHaveBeenCalled();
+
+    const full = serializeBySession(
+      {
+        acquire: async () => Promise.reject(new SessionQueueFullError()),
+        tryAcquire: () => undefined,
+        releaseAll: async () => {},
+      },
+      options,
+    );
+    const unlogged = exchange(signed('abc'));
+    Reflect.deleteProperty(unlogged.req, 'log');
+    await expect(full(...unlogged.asExpress, unlogged.next)).rejects.toBeInstanceOf(SessionQueueFullError);
   });
 
   it('waits through acquire() for a lock that has no tryAcquire', async () => {
