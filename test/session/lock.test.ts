@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { LocalSessionLock, SessionQueueFullError } from '../../src/session/lock.js';
+import { LocalSessionLock, SessionLockLostError, SessionQueueFullError } from '../../src/session/lock.js';
 
 const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -57,6 +57,7 @@ describe('LocalSessionLock', () => {
 
   it('forgets a key once nobody holds or waits for it', async () => {
     const lock = new LocalSessionLock();
+    expect(lock.hasWaiters('k')).toBe(false);
     const handle = await lock.acquire('k', 1000);
     await handle?.release();
     expect(lock.size).toBe(0);
@@ -131,5 +132,14 @@ describe('LocalSessionLock', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('says to the shopper what happened and what to do', () => {
+    expect(new SessionLockLostError().message).toBe(
+      'That took too long and your change was not saved. Please try again.',
+    );
+    expect(new SessionQueueFullError().message).toMatch(
+      /^Too many requests are waiting on your session\. Please try again/,
+    );
   });
 });
