@@ -41,6 +41,21 @@ describe('parseProducts', () => {
     expect(PRODUCT_ID.test('x y')).toBe(false);
   });
 
+  it('labels a product by its id when it has one, by its place when not, and lists every problem', () => {
+    expect(() => parseProducts([good, 42])).toThrow(/^products\.json: product #2: \(product\): /);
+    expect(() => parseProducts([null])).toThrow(/^products\.json: product #1: /);
+    expect(() => parseProducts([{ ...good, id: 5 }])).toThrow(/^products\.json: product #1: id: /);
+    expect(() => parseProducts([{ ...good, priceCents: 0, stock: -1 }], 'x.json')).toThrow(
+      /^x\.json: product "p-1" \(#1\): priceCents: .+; stock: /,
+    );
+  });
+
+  it('names a catalog file it cannot read', () => {
+    expect(() => loadProducts('data/no-such-file.json')).toThrow(
+      /^data\/no-such-file\.json: cannot read the catalog: /,
+    );
+  });
+
   it('refuses duplicate ids and slugs', () => {
     expect(() => parseProducts([good, { ...good, slug: 'other' }])).toThrow(/id "p-1" is used twice/);
     expect(() => parseProducts([good, { ...good, id: 'p-2' }])).toThrow(CatalogFileError);
