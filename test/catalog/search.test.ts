@@ -4,6 +4,7 @@ import { type CatalogQuery, CatalogSearch } from '../../src/catalog/catalog-sear
 import { CatalogSync } from '../../src/catalog/catalog-sync.js';
 import { ProductRepository } from '../../src/catalog/product-store.js';
 import { loadProducts } from '../../src/catalog/products.js';
+import { hasWordStarting, similarity, trigrams, wordsOf } from '../../src/catalog/search.js';
 import { ENGINES, type OpenedDb } from './engines.js';
 
 const products = loadProducts('data/products.json');
@@ -128,3 +129,32 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('hasWordStarting', () => {
+  const words = ['apple', 'banana', 'blueberry', 'cherry', 'date', 'fig', 'grape'];
+
+  it('finds a word beginning with the prefix wherever it sits in the sorted list', () => {
+    for (const prefix of ['ap', 'apple', 'ban', 'blue', 'b', 'ch', 'd', 'fi', 'grape', 'gr']) {
+      expect(hasWordStarting(words, prefix), prefix).toBe(true);
+    }
+  });
+
+  it('finds none for a prefix that falls between words, before the first or after the last', () => {
+    for (const prefix of ['aa', 'bz', 'ca', 'e', 'zebra', 'grapes', 'applesauce']) {
+      expect(hasWordStarting(words, prefix), prefix).toBe(false);
+    }
+    expect(hasWordStarting([], 'a')).toBe(false);
+  });
+});
+
+describe('similarity and wordsOf', () => {
+  it('is 1 for one word, 0 for nothing shared, and 0 (not NaN) for two empty sets', () => {
+    expect(similarity(trigrams('coffee'), trigrams('coffee'))).toBe(1);
+    expect(similarity(trigrams('tea'), trigrams('xyz'))).toBe(0);
+    expect(similarity(new Set(), new Set())).toBe(0);
+  });
+
+  it('splits on every run of characters that are not letters or digits', () => {
+    expect(wordsOf('Café--Crème,  150 g!')).toEqual(['cafe', 'creme', '150', 'g']);
+  });
+});
