@@ -31,8 +31,12 @@ local before = ARGV[6] == "1" and { 1, redis.call("get", KEYS[2]), redis.call("p
 redis.call("set", KEYS[2], ARGV[3], "EX", ARGV[4])
 return before or 1`;
 // Puts KEYS[2] back as WRITE_FENCED found it (ARGV[2]: its value, or "" for nothing; ARGV[3]:
-// its PTTL, -1 for none), while the lock KEYS[1] is still ours (ARGV[1]). 1 done, 0 lock lost.
+// its PTTL, -1 for none), while the lock KEYS[1] is still ours (ARGV[1]) and KEYS[2] still
+// holds the write being undone (ARGV[4]). An undo that arrives late (sent again after a lost
+// answer, or after its caller gave up) finds a newer write there and leaves it: 2.
+// 1 done, 0 lock lost.
 export const UNDO_FENCED = `if redis.call("get", KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call("get", KEYS[2]) ~= ARGV[4] then return 2 end
 if ARGV[2] == "" then redis.call("del", KEYS[2])
 elseif tonumber(ARGV[3]) > 0 then redis.call("set", KEYS[2], ARGV[2], "PX", ARGV[3])
 else redis.call("set", KEYS[2], ARGV[2]) end

@@ -255,7 +255,7 @@ export class RedisSessionLock implements SessionLock {
     if (outcome === 0) held.lost = true;
     held.known = undefined;
     if (outcome !== 1) return false;
-    if (Array.isArray(reply)) await this.keepOnlyIfReplicated(held, key, reply, startedAt, primary);
+    if (Array.isArray(reply)) await this.keepOnlyIfReplicated(held, key, value, reply, startedAt, primary);
     held.known = { key, value };
     return true;
   }
@@ -269,6 +269,7 @@ export class RedisSessionLock implements SessionLock {
   private async keepOnlyIfReplicated(
     held: Held,
     key: string,
+    written: string,
     before: unknown[],
     startedAt: number,
     primary: string | undefined,
@@ -284,10 +285,15 @@ export class RedisSessionLock implements SessionLock {
     const [, value, pttl] = before;
     const undo = {
       keys: [held.lockKey, key],
-      arguments: [held.token, typeof value === 'string' ? value : '', String(typeof pttl === 'number' ? pttl : -1)],
+      arguments: [
+        held.token,
+        typeof value === 'string' ? value : '',
+        String(typeof pttl === 'number' ? pttl : -1),
+        written,
+      ],
     };
     const undone = await this.call(held.lockKey, this.redis.eval(UNDO_FENCED, undo));
-    if (undone !== 1) held.lost = true;
+    if (undone === 0) held.lost = true;
     throw new UnavailableError('sessions', 'unreplicated');
   }
 

@@ -4,7 +4,7 @@
 // primary, as they would a server a supervisor restarts. The machine's shared Redis is
 // never touched.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
@@ -68,6 +68,15 @@ export class SentinelGroup {
     }
   }
 
+  /**
+   * How many times the sentinels have switched the primary so far, as the first sentinel
+   * logged it (+switch-master): one per failover.
+   */
+  failovers(): number {
+    const log = join(this.dir, `sentinel-${this.sentinelPorts[0]}.log`);
+    return existsSync(log) ? readFileSync(log, 'utf8').split('+switch-master').length - 1 : 0;
+  }
+
   /** SIGKILL to the current primary, as a crashed host would; returns its port. */
   async killPrimary(): Promise<number> {
     const port = await this.primaryPort();
@@ -77,13 +86,18 @@ export class SentinelGroup {
     return port;
   }
 
-  /** Starts the server on `port` again, empty: the sentinels make it a replica of the new primary. */
+  /**
+   * Starts the server on `port` again, empty, as a replica of the current primary: what an
+   * operator does with a dead primary. Started as a primary, empty, it would be one until the
+   * sentinels noticed, and a client that asked a sentinel not yet told of the failover would
+   * write there, into a server that is about to be wiped by its first sync.
+   */
   async restart(port: number): Promise<void> {
     const index = this.servers.findIndex((s) => s.port === port);
     const server = this.servers[index];
     if (!server) throw new Error(`no server of this group listens on ${port}`);
     this.servers.splice(index, 1);
-    await this.startServer(port, []);
+    await this.startServer(port, ['--replicaof', '127.0.0.1', String(await this.primaryPort())]);
   }
 
   async stop(): Promise<void> {
@@ -109,6 +123,7 @@ export class SentinelGroup {
         `port ${port}`,
         'bind 127.0.0.1',
         `dir ${this.dir}`,
+        `logfile ${join(this.dir, `sentinel-${port}.log`)}`,
         `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${primary} 2`,
         `sentinel down-after-milliseconds ${MASTER_NAME} 1000`,
         `sentinel failover-timeout ${MASTER_NAME} 5000`,

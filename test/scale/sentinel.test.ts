@@ -1,13 +1,11 @@
 // Redis Sentinel, for real: the store finds Redis through three sentinels
 // (REDIS_SENTINELS), and the primary is killed with SIGKILL while 16 shoppers add to
-// their carts. With REDIS_WAIT_REPLICAS=1 an add is answered only once the replica has
-// it, so every add answered 200 must be in its cart on the new primary. With 0 the
-// primary's word is enough, and the adds it had not yet passed on are lost: counted and
-// printed, for docs/operating.md to quote. An add in flight as the primary dies may have
-// been written and passed on before its answer was lost: it was answered 503 "the session
-// store is unavailable", which does not say "not saved", and may still be in the cart.
-// Requests go to the instance directly, the test standing where HAProxy would (see
-// faults.test.ts).
+// their carts. The primary's word is enough (REDIS_WAIT_REPLICAS=0), so the adds it had
+// not yet passed on are lost: counted and printed, for docs/operating.md to quote. An add
+// in flight as the primary dies may have been written and passed on before its answer was
+// lost: it was answered 503 "the session store is unavailable", which does not say "not
+// saved", and may still be in the cart. Requests go to the instance directly, the test
+// standing where HAProxy would (see faults.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildServer, startServer } from '../helpers/child-server.js';
 import { redisSentinelInstalled, SentinelGroup } from '../helpers/redis-sentinel.js';
@@ -26,10 +24,16 @@ const ADDS_PER_SHOPPER = 40;
 const STORE_TIMEOUT_MS = 1000;
 /** What the issue of a failover may cost: /readyz is 200 again within this long of the kill. */
 const READY_AGAIN_MS = 15_000;
-const UNREPLICATED = /could not keep a safe copy/i;
 const UNAVAILABLE = /session store is unavailable/i;
 /** The session lock's key was lost with the primary (taken there, not yet passed on): not saved. */
 const LOCK_LOST = /your change was not saved/i;
+/**
+ * A lock whose release died with the primary still holds on the new one until its lease
+ * (LOCK_LEASE_MS) runs out: the next request of that session waits LOCK_WAIT_MS, then this.
+ */
+const BUSY = /your session is busy/i;
+/** Past LOCK_WAIT_MS (10 s), so a request waiting for such a lock gets its answer. */
+const CLIENT_TIMEOUT_MS = 15_000;
 
 type Cart = { cart?: { count: number } };
 type Visit = { shopper: Shopper; acknowledged: number; unconfirmed: number };
@@ -43,6 +47,8 @@ type Failover = {
   lost: string[];
   /** Adds answered 503 "unavailable" that are in the cart all the same. */
   keptUnconfirmed: number;
+  /** Times the sentinels switched the primary: 1, the kill's, unless they also failed over on their own. */
+  failovers: number;
   member: Shopper;
 };
 
@@ -52,7 +58,7 @@ type Failover = {
  */
 async function killPrimaryUnderLoad(group: SentinelGroup, store: ChildServer): Promise<Failover> {
   const newShopper = () =>
-    new Shopper({ base: store.url, headers: { 'x-forwarded-proto': 'https' }, timeoutMs: 10_000 });
+    new Shopper({ base: store.url, headers: { 'x-forwarded-proto': 'https' }, timeoutMs: CLIENT_TIMEOUT_MS });
   const member = newShopper();
   await member.get('/');
   const login = await member.post('/login', { username: 'alice', password: 'alice-demo-pass' });
@@ -87,7 +93,7 @@ async function killPrimaryUnderLoad(group: SentinelGroup, store: ChildServer): P
       return (await prober.get('/readyz')).status === 200;
     });
     readyAgainMs = Math.round(performance.now() - killedAt);
-    // As a supervisor would: the old primary comes back, empty, and becomes the new one's replica.
+    // As an operator would: the old primary comes back, empty, as the new one's replica.
     await group.restart(killed);
     await sleep(1000);
   } finally {
@@ -99,17 +105,21 @@ async function killPrimaryUnderLoad(group: SentinelGroup, store: ChildServer): P
   let keptUnconfirmed = 0;
   for (const { shopper, acknowledged, unconfirmed } of visits) {
     shopper.close();
-    const cart = await shopper.get('/cart');
-    const count = (cart.body as Cart).cart?.count ?? Number.NaN;
+    // What is stored, read once the store answers: a read refused or cut off says nothing of it.
+    let cart = await shopper.get('/cart');
+    for (let tries = 1; cart.status !== 200 && tries < 5; tries++) cart = await shopper.get('/cart');
+    const count = (cart.body as Cart | undefined)?.cart?.count ?? Number.NaN;
     if (!(count >= acknowledged && count <= acknowledged + unconfirmed)) {
-      lost.push(`${shopper.cookie}: ${acknowledged} acknowledged (+${unconfirmed} unconfirmed), ${count} in the cart`);
+      lost.push(
+        `${acknowledged} acknowledged (+${unconfirmed} unconfirmed), ${count} in the cart: ${answerLine(cart)}`,
+      );
     }
     keptUnconfirmed += Math.max(0, count - acknowledged);
     shopper.close();
   }
   prober.close();
   const during = visits.flatMap((v) => v.shopper.answers);
-  return { visits, during, readyAgainMs, lost, keptUnconfirmed, member };
+  return { visits, during, readyAgainMs, lost, keptUnconfirmed, failovers: group.failovers(), member };
 }
 
 function useFailover(waitReplicas: number): () => Failover {
@@ -135,7 +145,7 @@ function useFailover(waitReplicas: number): () => Failover {
       `sentinel failover, REDIS_WAIT_REPLICAS=${waitReplicas}: ${result.during.length} requests ` +
         `(${statusCounts(result.during)}), ${adds} adds acknowledged, ${result.lost.length} carts short of them, ` +
         `${result.keptUnconfirmed} adds answered 503 "unavailable" kept all the same, ` +
-        `/readyz 200 again ${result.readyAgainMs} ms after the kill`,
+        `/readyz 200 again ${result.readyAgainMs} ms after the kill, ${result.failovers} failover(s)`,
     );
   }, 90_000);
   afterAll(async () => {
@@ -150,44 +160,32 @@ function useFailover(waitReplicas: number): () => Failover {
 }
 
 describe.skipIf(!available)('Redis Sentinel: the primary killed under load', () => {
-  describe('with REDIS_WAIT_REPLICAS=1', () => {
-    const failover = useFailover(1);
+  // REDIS_WAIT_REPLICAS=0, the default: replication is asynchronous, so an add the primary
+  // answered but had not yet passed on is lost with it. Counted and printed, not asserted:
+  // zero would be luck, not a promise.
+  const failover = useFailover(0);
 
-    it('started on the Redis the sentinels named', () => {
-      expect(failover().during.filter(isSuccess).length).toBeGreaterThan(SHOPPERS);
-    });
-
-    it('keeps every acknowledged add', () => {
-      expect(failover().lost).toEqual([]);
-    });
-
-    it('answers nothing but success or 503 while it fails over', () => {
-      const other = failover().during.filter((a) => {
-        if (isSuccess(a)) return false;
-        const error = JSON.stringify(a.body);
-        return !(a.status === 503 && [UNAVAILABLE, UNREPLICATED, LOCK_LOST].some((said) => said.test(error)));
-      });
-      expect(other.map(answerLine)).toEqual([]);
-    });
-
-    it('keeps a member who logged in before the failover logged in', async () => {
-      const { member } = failover();
-      const account = await member.get('/account');
-      expect(account.status, answerLine(account)).toBe(200);
-    });
-
-    it(`is ready again within ${READY_AGAIN_MS / 1000} s of the kill`, () => {
-      expect(failover().readyAgainMs).toBeLessThanOrEqual(READY_AGAIN_MS);
-    });
+  it('started on the Redis the sentinels named', () => {
+    expect(failover().during.filter(isSuccess).length).toBeGreaterThan(SHOPPERS);
   });
 
-  describe('with REDIS_WAIT_REPLICAS=0', () => {
-    const failover = useFailover(0);
-
-    it('fails over and is ready again within 15 s; lost adds are counted above, not refused', () => {
-      const { readyAgainMs, during } = failover();
-      expect(readyAgainMs).toBeLessThanOrEqual(READY_AGAIN_MS);
-      expect(during.filter((a) => UNREPLICATED.test(JSON.stringify(a.body)))).toEqual([]);
+  it('answers nothing but success or 503 while it fails over', () => {
+    const other = failover().during.filter((a) => {
+      if (isSuccess(a)) return false;
+      const error = JSON.stringify(a.body);
+      return !(a.status === 503 && [UNAVAILABLE, LOCK_LOST, BUSY].some((said) => said.test(error)));
     });
+    expect(other.map(answerLine)).toEqual([]);
+  });
+
+  it('keeps a member who logged in before the failover logged in', async () => {
+    const { member } = failover();
+    const account = await member.get('/account');
+    expect(account.status, answerLine(account)).toBe(200);
+  });
+
+  it(`is ready again within ${READY_AGAIN_MS / 1000} s of the kill, after one failover`, () => {
+    expect(failover().readyAgainMs).toBeLessThanOrEqual(READY_AGAIN_MS);
+    expect(failover().failovers).toBe(1);
   });
 });
