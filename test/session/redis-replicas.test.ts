@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replicated } from '../../src/redis.js';
 import { FencedStore } from '../../src/session/fenced-store.js';
 import { RedisSessionLock } from '../../src/session/redis-lock.js';
-import { WRITE_FENCED } from '../../src/session/redis-lock-scripts.js';
+import { UNDO_FENCED, WRITE_FENCED } from '../../src/session/redis-lock-scripts.js';
 import { UnavailableError } from '../../src/unavailable.js';
 import { redisSentinelInstalled, SentinelGroup } from '../helpers/redis-sentinel.js';
 import { redisServerInstalled, usePrivateRedis } from '../helpers/redis-server.js';
@@ -94,6 +94,26 @@ describe.skipIf(!available)('WRITE_FENCED sent again after its answer was lost',
     expect(await send('{"n":2}')).toBe(1);
     expect(await send('{"n":3}')).toBe(-1);
     expect(await client.get('shop:sess:again')).toBe('{"n":2}');
+  });
+});
+
+describe.skipIf(!available)('UNDO_FENCED arriving late', () => {
+  const redis = usePrivateRedis();
+
+  it('leaves a newer write in place: it undoes only the write it was sent for', async () => {
+    const client = await redis.client();
+    await client.set('shop:lock:undo', 'token');
+    await client.set('shop:sess:undo', '{"n":3}');
+    const undo = (written: string) =>
+      client.eval(UNDO_FENCED, {
+        keys: ['shop:lock:undo', 'shop:sess:undo'],
+        arguments: ['token', '{"n":1}', '-1', written],
+      });
+    // Sent for the write of {"n":2}, which {"n":3} has replaced since.
+    expect(await undo('{"n":2}')).toBe(2);
+    expect(await client.get('shop:sess:undo')).toBe('{"n":3}');
+    expect(await undo('{"n":3}')).toBe(1);
+    expect(await client.get('shop:sess:undo')).toBe('{"n":1}');
   });
 });
 
