@@ -14,10 +14,10 @@ import { labRoutes } from './routes/lab.js';
 import { orderRoutes } from './routes/orders.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import type { Services } from './services.js';
-import { saveBeforeAnswering } from './session/commit.js';
 import { attachShopSession } from './session/middleware.js';
-import { serializeBySession } from './session/serialize.js';
 import { authPolicy, sessionCookie, sessionMiddleware, sessionPolicy, storeLogOf } from './session/setup.js';
+import { saveBeforeAnswering } from './session/store/commit.js';
+import { serializeBySession } from './session/store/serialize.js';
 import { handleErrors, notFound } from './web/errors/error-handler.js';
 import { checkCsrf, refuseForeignWrites } from './web/http/csrf.js';
 import { drainOf } from './web/http/drain.js';
@@ -96,12 +96,12 @@ export function createApp(services: Services, logger: Logger): Express {
   });
   app.use(newSessions.beforeSession);
 
-  // lock → load → (handler changes) → save → answer → unlock: see session/serialize.ts and session/commit.ts.
+  // lock → load → (handler changes) → save → answer → unlock: see session/store/serialize.ts and session/store/commit.ts.
   app.use(
     serializeBySession(services.lock, {
       ...cookie,
       waitMs: config.lock.waitMs,
-      maxHoldMs: config.lock.leaseMs,
+      abandonAfterMs: config.lock.leaseMs,
       waited: (seconds) => metrics.lockWaited(seconds),
     }),
   );

@@ -162,7 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     redisUrl: e.REDIS_URL,
     /** The sentinels to ask for the current primary, instead of REDIS_URL (startup.ts). */
     redisSentinel: redisSentinel(e.REDIS_URL, e.REDIS_SENTINELS, e.REDIS_SENTINEL_NAME),
-    /** Replicas that must have a session write before it is answered (WAIT; session/redis-lock.ts). */
+    /** Replicas that must have a session write before it is answered (WAIT; session/store/redis-lock.ts). */
     redisWaitReplicas: redisWaitReplicas(e.REDIS_WAIT_REPLICAS, e.REDIS_URL ?? e.REDIS_SENTINELS),
     databaseUrl: e.DATABASE_URL,
     catalogFile: e.CATALOG_FILE,

@@ -8,7 +8,7 @@ import type { Store } from 'express-session';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { PoolCounts } from './db/connect.js';
 import { asDatabaseUnavailable } from './db/unavailable.js';
-import { SessionBusyError, SessionLockLostError } from './session/lock.js';
+import { SessionBusyError, SessionLockLostError } from './session/store/lock.js';
 import { UnavailableError } from './unavailable.js';
 
 /** From a page served from memory (milliseconds) to a lock waited out (10 s). */

@@ -14,10 +14,10 @@ import { type Db, poolCounts } from './db/connect.js';
 import { Metrics } from './metrics.js';
 import { OrderRepository } from './orders/orders.js';
 import type { Redis } from './redis.js';
-import { CartState } from './session/cart-state.js';
-import { LocalSessionLock, type SessionLock } from './session/lock.js';
-import { RedisSessionLock } from './session/redis-lock.js';
+import { LiveCarts } from './session/live-carts.js';
 import { createSessionStore, SESSION_KEY_PREFIX } from './session/setup.js';
+import { LocalSessionLock, type SessionLock } from './session/store/lock.js';
+import { RedisSessionLock } from './session/store/redis-lock.js';
 import { PageCache } from './web/render/page-cache.js';
 
 export type Services = {
@@ -33,7 +33,7 @@ export type Services = {
   users: UserRepository;
   savedCarts: SavedCartRepository;
   orders: OrderRepository;
-  carts: CartState;
+  carts: LiveCarts;
   sessionStore: Store;
   sessionStoreName: string;
   lock: SessionLock;
@@ -90,7 +90,7 @@ export async function createServices(
     users: new UserRepository(db),
     savedCarts,
     orders: new OrderRepository(db),
-    carts: new CartState(catalog, stock, savedCarts, config.cartLimits),
+    carts: new LiveCarts(catalog, stock, savedCarts, config.cartLimits),
     sessionStore: store,
     sessionStoreName: name,
     pages: new PageCache(undefined, (hit) => metrics.pageLookedUp(hit)),

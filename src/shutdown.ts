@@ -62,13 +62,13 @@ export function shutdown(
       clean = false;
       const { answered, written } = drain.cutOff();
       logger.warn(`Drain deadline passed: answered ${answered} request(s) 503 that were still running`);
-      await settle('sending those answers', written, 1000, logger);
-      await settle('releasing session locks', services.lock.releaseAll(), storeMs, logger);
+      await finishWithin('sending those answers', written, 1000, logger);
+      await finishWithin('releasing session locks', services.lock.releaseAll(), storeMs, logger);
       server.closeAllConnections();
     }
     const { redis, db } = services;
-    if (redis && !(await settle('closing Redis', redis.close(), storeMs, logger))) redis.destroy();
-    await settle('closing the database', db.destroy(), databaseMs, logger);
+    if (redis && !(await finishWithin('closing Redis', redis.close(), storeMs, logger))) redis.destroy();
+    await finishWithin('closing the database', db.destroy(), databaseMs, logger);
     logger.info('shut down');
     // pino writes asynchronously: flush first, or the last lines come out of order or not at all.
     await new Promise<void>((resolve) => logger.flush(() => resolve()));
@@ -77,7 +77,7 @@ export function shutdown(
 }
 
 /** Waits for `work` at most `ms`; false (and a log line) when it failed or took too long. */
-async function settle(what: string, work: Promise<unknown>, ms: number, logger: Logger): Promise<boolean> {
+async function finishWithin(what: string, work: Promise<unknown>, ms: number, logger: Logger): Promise<boolean> {
   try {
     await withTimeout(work, ms, () => new Error(`timed out after ${ms} ms`));
     return true;

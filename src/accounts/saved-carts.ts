@@ -1,7 +1,7 @@
 // A logged-in shopper's cart, written through to the database on every change so
 // it outlives the session: logout, a restart and a second browser all find it.
 import { z } from 'zod';
-import type { Cart } from '../cart/types.js';
+import type { Cart } from '../cart/cart.js';
 import type { Db } from '../db/connect.js';
 import { readJsonColumn } from '../db/json-column.js';
 

@@ -1,8 +1,9 @@
 // Login merge: the guest's cart folded into the shopper's saved cart.
 // Quantities of a shared product are summed, then capped; nothing changes without
 // a line in the report, so the shopper can be told exactly what happened.
+
+import type { Availability, Cart, CartLimits, CartLine } from './cart.js';
 import { roomFor } from './rules.js';
-import type { Availability, Cart, CartLimits, CartLine } from './types.js';
 
 export type MergeReport = {
   added: { productId: string; quantity: number }[];
@@ -16,8 +17,8 @@ export const emptyReport = (): MergeReport => ({ added: [], adjusted: [], droppe
 
 export function mergeCarts(saved: Cart, guest: Cart, limits: CartLimits, availability: Availability): MergeResult {
   // A product listed twice (a stored cart is data, not a promise) counts as one line.
-  const savedQuantities = totals(saved);
-  const guestQuantities = totals(guest);
+  const savedQuantities = quantitiesByProduct(saved);
+  const guestQuantities = quantitiesByProduct(guest);
   // Saved lines keep their place; products new to the saved cart follow in the guest's order.
   const productIds = new Set([...savedQuantities.keys(), ...guestQuantities.keys()]);
 
@@ -54,7 +55,7 @@ export function mergeCarts(saved: Cart, guest: Cart, limits: CartLimits, availab
 }
 
 /** Quantity per product, in the order products first appear. */
-function totals(cart: Cart): Map<string, number> {
+function quantitiesByProduct(cart: Cart): Map<string, number> {
   const sums = new Map<string, number>();
   for (const { productId, quantity } of cart.lines) sums.set(productId, (sums.get(productId) ?? 0) + quantity);
   return sums;

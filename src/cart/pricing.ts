@@ -2,8 +2,9 @@
 // (count, subtotal, shipping, total) that the cart page, the header badge and every
 // cart JSON show. The session never stores a price or a total, so a price change
 // reaches every cart on its next read, and no two places can add up differently.
-import { totalsFor } from '../orders/totals.js';
-import type { Cart } from './types.js';
+
+import type { Cart } from './cart.js';
+import { totalsFor } from './shipping.js';
 
 export type PricedProduct = { id: string; slug: string; name: string; priceCents: number; image: string };
 

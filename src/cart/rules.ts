@@ -1,8 +1,9 @@
 // Pure cart rules: add, set, remove. Each returns a new cart or throws a
 // CartRefusal saying why — a request is refused whole, never silently clamped.
+
+import type { Availability, Cart, CartLimits } from './cart.js';
+import { quantityOf } from './cart.js';
 import { cartMessages } from './messages.js';
-import type { Availability, Cart, CartLimits } from './types.js';
-import { quantityOf } from './types.js';
 
 export type RefusalReason =
   | 'unknown-product'
@@ -23,7 +24,7 @@ export class CartRefusal extends Error {
   }
 }
 
-type Context = { limits: CartLimits; availability: Availability };
+export type RuleContext = { limits: CartLimits; availability: Availability };
 
 /**
  * How many more of one product the cart may take: the per-line cap and the stock, less
@@ -41,7 +42,7 @@ export function roomFor(cart: Cart, productId: string, stock: number, limits: Ca
 }
 
 /** Adds `quantity` more of a product (a new line, or on top of the existing one). */
-export function addItem(cart: Cart, productId: string, quantity: number, ctx: Context): Cart {
+export function addItem(cart: Cart, productId: string, quantity: number, ctx: RuleContext): Cart {
   const current = quantityOf(cart, productId);
   checkLine(cart, productId, current + quantity, ctx);
   return withLine(cart, productId, current + quantity);
@@ -51,7 +52,7 @@ export function addItem(cart: Cart, productId: string, quantity: number, ctx: Co
  * Sets a line to exactly `quantity`; 0 removes it. Only a line that is in the cart: a
  * stale tab setting a line removed since must not bring it back (adding is addItem).
  */
-export function setItem(cart: Cart, productId: string, quantity: number, ctx: Context): Cart {
+export function setItem(cart: Cart, productId: string, quantity: number, ctx: RuleContext): Cart {
   if (quantity === 0) return removeItem(cart, productId);
   if (quantityOf(cart, productId) === 0) {
     // An id that names no product is bad input; a real product is a line removed since.
@@ -82,7 +83,7 @@ function withLine(cart: Cart, productId: string, quantity: number): Cart {
  * always give the same answer: does the product exist, is any left, is there
  * room for a new line, then the per-line cap and the stock.
  */
-function checkLine(cart: Cart, productId: string, quantity: number, { limits, availability }: Context) {
+function checkLine(cart: Cart, productId: string, quantity: number, { limits, availability }: RuleContext) {
   const product = availability(productId);
   if (product === undefined) throw unknownProduct(productId);
   if (product.stock === 0) {

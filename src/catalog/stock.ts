@@ -3,7 +3,7 @@
 // it fresh; a page reads the levels of its own products only (levelsOf), so a sale
 // changes the cache key of the pages showing that product and of no other.
 import { CompiledQuery } from 'kysely';
-import type { Availability } from '../cart/types.js';
+import type { Availability } from '../cart/cart.js';
 import type { Db } from '../db/connect.js';
 import type { Catalog } from './catalog.js';
 

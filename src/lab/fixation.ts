@@ -8,10 +8,10 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express, { type Request } from 'express';
 import session from 'express-session';
-import { saveBeforeAnswering } from '../session/commit.js';
 import { regenerateSession } from '../session/lifecycle.js';
-import { shortId } from '../session/session-id.js';
 import { ShopSession } from '../session/state.js';
+import { saveBeforeAnswering } from '../session/store/commit.js';
+import { shortId } from '../session/store/session-id.js';
 
 const COOKIE = 'lab.sid';
 const MINUTE = 60_000;

@@ -2,12 +2,12 @@
 // against two sandbox sessions in a sandbox store that, like a store across a network,
 // answers a few milliseconds late. Each add reads the cart, adds its line and writes
 // the cart back, as express-session does with a whole session. One sandbox takes the
-// real session lock (session/lock.ts) around each add; the other does not, so adds
+// real session lock (session/store/lock.ts) around each add; the other does not, so adds
 // that read before an earlier one wrote overwrite it. The learner's own session, the
 // app's lock and the real store are never involved.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LocalSessionLock, SessionBusyError } from '../session/lock.js';
+import { LocalSessionLock, SessionBusyError } from '../session/store/lock.js';
 
 const STORE_DELAY_MS = 5; // per store call: a network round trip
 const STAGGER_MS = 2; // add i starts 2i ms after the first: parallel, yet not all at once

@@ -1,11 +1,12 @@
 // Orders: written in one transaction with the stock decrement, so stock is never
 // oversold, and keyed by a one-time checkout token, so a retry never orders twice.
+
+import { totalsFor } from '../cart/shipping.js';
 import { isUniqueViolation, retryOnConflict } from '../db/conflicts.js';
 import type { Db } from '../db/connect.js';
 import type { Contact } from './contact.js';
 import { newOrderId } from './order-number.js';
 import { countOrdersOfUser, findOrder, lastContactOfUser, ordersOfUser } from './order-reads.js';
-import { totalsFor } from './totals.js';
 
 export type { Contact } from './contact.js';
 export type OrderLine = {

@@ -1,10 +1,10 @@
-// Cart: the shopper's lines live in the session (see session/cart-state.ts).
+// Cart: the shopper's lines live in the session (see session/live-carts.ts).
 // Every change goes through the pure rules in src/cart/rules.ts.
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { emptyCart } from '../cart/cart.js';
 import { cartMessages } from '../cart/messages.js';
 import { addItem, CartRefusal, removeItem, setItem } from '../cart/rules.js';
-import { emptyCart } from '../cart/types.js';
 import type { Services } from '../services.js';
 import { refusalStatus } from '../web/errors/to-http-error.js';
 import { HttpError } from '../web/http/http-error.js';

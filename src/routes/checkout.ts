@@ -3,11 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import type { Cart } from '../cart/types.js';
+import type { Cart } from '../cart/cart.js';
+import { FREE_SHIPPING_FROM_CENTS, SHIPPING_CENTS, totalsFor } from '../cart/shipping.js';
 import { CONTACT_FIELDS, CONTACT_LABELS, contactSchema } from '../orders/contact.js';
 import { orderMessages } from '../orders/messages.js';
 import { type Order, OutOfStockError } from '../orders/orders.js';
-import { FREE_SHIPPING_FROM_CENTS, SHIPPING_CENTS, totalsFor } from '../orders/totals.js';
 import type { Services } from '../services.js';
 import type { ShopSession } from '../session/state.js';
 import { HttpError } from '../web/http/http-error.js';

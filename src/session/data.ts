@@ -2,7 +2,7 @@
 // reads or writes these keys; this file tells TypeScript what they hold, and
 // which sessions are worth keeping.
 import type { SessionData } from 'express-session';
-import type { Cart } from '../cart/types.js';
+import type { Cart } from '../cart/cart.js';
 import type { Prefs } from '../catalog/prefs.js';
 
 // The preferences are the catalog's (catalog/prefs.ts); the session only carries them.
@@ -63,7 +63,7 @@ declare module 'express-session' {
 /**
  * A session with a cart, a user or chosen preferences is worth keeping: it lives for the
  * long lifetime (ShopSession.refreshLifetime) and in the store's kept tier
- * (session/tiered-store.ts). A guest who picked the dark theme expects it back as long
+ * (session/store/tiered-store.ts). A guest who picked the dark theme expects it back as long
  * as a cart would be. Anything else — a passing visitor, a bot — may expire soon and be
  * evicted first.
  */

@@ -2,7 +2,7 @@
 // logout, auth expiry) so a session ID seen before never grants more later.
 import type { CookieOptions, Request, Response } from 'express';
 import type { Store } from 'express-session';
-import { requestSessionId, shortId } from './session-id.js';
+import { requestSessionId, shortId } from './store/session-id.js';
 import { userChange } from './timeline.js';
 
 /** The store as express-session sets it up: `generate` makes a new, empty session for a request. */
@@ -14,7 +14,7 @@ const replaced = new WeakMap<Request, string>();
 /**
  * Gives the request a new, empty session under a new ID. Unlike express-session's
  * regenerate(), the old session is not destroyed yet but only once the new one is
- * stored (session/commit.ts): a login refused on its way out leaves the guest's
+ * stored (session/store/commit.ts): a login refused on its way out leaves the guest's
  * session, cart and cookie exactly as they were.
  */
 export function regenerateSession(req: Request): void {
@@ -35,7 +35,7 @@ export function destroySessionById(req: Request, sid: string): Promise<void> {
 }
 
 /**
- * Saves now. Every answer already waits for this (session/commit.ts), redirects
+ * Saves now. Every answer already waits for this (session/store/commit.ts), redirects
  * included, so the browser never follows a redirect to a session not yet stored.
  */
 export function saveSession(req: Request): Promise<void> {

@@ -8,20 +8,20 @@ import session, { type Store } from 'express-session';
 import createMemoryStore from 'memorystore';
 import type { Config } from '../config.js';
 import { type Redis, replicated } from '../redis.js';
-import { FencedStore } from './fenced-store.js';
-import { GuardedStore, type StoreObserver } from './guarded-store.js';
 import type { AuthPolicy } from './middleware.js';
-import type { RedisSessionLock } from './redis-lock.js';
-import { requestSessionId } from './session-id.js';
 import type { SessionPolicy } from './state.js';
-import { RecordingStore, StoreLog } from './store-log.js';
-import { TieredStore } from './tiered-store.js';
+import { FencedStore } from './store/fenced-store.js';
+import { GuardedStore, type StoreObserver } from './store/guarded-store.js';
+import type { RedisSessionLock } from './store/redis-lock.js';
+import { requestSessionId } from './store/session-id.js';
+import { RecordingStore, StoreLog } from './store/store-log.js';
+import { TieredStore } from './store/tiered-store.js';
 
 const MemoryStore = createMemoryStore(session);
 
 export type SessionStoreInfo = { store: Store; name: 'memorystore' | 'redis' };
 
-// The store-call log of each store built while the inspector is on (session/store-log.ts).
+// The store-call log of each store built while the inspector is on (session/store/store-log.ts).
 const logs = new WeakMap<Store, StoreLog>();
 
 /** The log of what requests wrote to `store`; undefined while the inspector is off. */
@@ -37,7 +37,7 @@ export function createSessionStore(
   observe?: StoreObserver,
 ): SessionStoreInfo {
   const log = config.session.inspector ? new StoreLog() : undefined;
-  // Inside the guard: a write the guard skips (session/guarded-store.ts) never happened.
+  // Inside the guard: a write the guard skips (session/store/guarded-store.ts) never happened.
   const recorded = (store: Store) => (log ? new RecordingStore(store, log) : store);
   const info = redis ? redisStore(config, redis, recorded, lock, observe) : memoryStore(config, recorded, observe);
   if (log) logs.set(info.store, log);

@@ -2,7 +2,7 @@
 // regenerate() wipes, the saved cart and the stock — so a database that fails
 // fails the login before anything has changed. Then give the shopper a new session
 // ID and merge the guest cart into the saved one. Once the new session is stored the
-// old ID is deleted (session/commit.ts), so a retried or parallel login with it finds
+// old ID is deleted (session/store/commit.ts), so a retried or parallel login with it finds
 // an empty guest session and can never merge the cart twice; a login refused on its
 // way out puts every write back (session/take-back.ts) and the guest keeps the cart.
 
@@ -10,16 +10,16 @@ import { createHmac } from 'node:crypto';
 import type { Request } from 'express';
 import type { SavedCartRepository } from '../accounts/saved-carts.js';
 import type { User, UserRepository } from '../accounts/users.js';
+import { emptyCart } from '../cart/cart.js';
 import { type MergeReport, mergeCarts } from '../cart/merge.js';
-import { emptyCart } from '../cart/types.js';
 import type { Config } from '../config.js';
-import type { CartState } from './cart-state.js';
 import { regenerateSession } from './lifecycle.js';
-import { sameInConstantTime, shortId } from './session-id.js';
+import type { LiveCarts } from './live-carts.js';
 import type { CarriedState } from './state.js';
+import { sameInConstantTime, shortId } from './store/session-id.js';
 
 type Deps = {
-  carts: CartState;
+  carts: LiveCarts;
   savedCarts: SavedCartRepository;
   users: UserRepository;
   config: { session: Pick<Config['session'], 'secrets'> };

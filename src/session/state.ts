@@ -3,8 +3,8 @@
 // cart, the preferences and the user set the session's lifetime and, while the
 // inspector is on, go on its timeline with what they changed (session/timeline.ts).
 import type { Request } from 'express';
-import type { Cart } from '../cart/types.js';
-import { emptyCart } from '../cart/types.js';
+import type { Cart } from '../cart/cart.js';
+import { emptyCart } from '../cart/cart.js';
 import type { Change, CheckoutForm, FlashMessage, Prefs, SessionUser, TimelineEvent } from './data.js';
 import { DEFAULT_PREFS, worthKeeping } from './data.js';
 import { type Undo, undoIfRefused } from './take-back.js';

@@ -1,6 +1,6 @@
 // What a request must take back when its answer is a refusal. A request that changes
 // the session and the database writes the database first (the saved cart, the
-// preferences) and registers here how to undo each write; session/commit.ts runs the
+// preferences) and registers here how to undo each write; session/store/commit.ts runs the
 // undos when the session write fails or the answer is a 5xx, so an error answer
 // always means that nothing changed.
 import type { Request } from 'express';

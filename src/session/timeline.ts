@@ -1,7 +1,7 @@
 // What each request changed in the session, as the inspector's timeline keeps it: a
 // short before/after list of keys (cart lines, preference fields, the user). Only
 // computed while the timeline is kept (SESSION_INSPECTOR), so production pays nothing.
-import type { Cart } from '../cart/types.js';
+import type { Cart } from '../cart/cart.js';
 import type { Change, Prefs, TimelineEvent } from './data.js';
 
 /** The cart lines whose quantity differs: `cart.p-001` 0 → 2 for an add, 2 → 0 for a removal. */

@@ -13,9 +13,10 @@ const SRC = join(import.meta.dirname, '../../src');
  * - process: the entry points (the server, the catalog import), the start/stop sequence and the logger, wiring everything else;
  * - routes: one router per area, each standing alone (they never import one another);
  * - services: the bag of repositories and stores the routes are handed (services.ts), and the metrics they feed;
- * - web: HTTP helpers shared by the routes (rendering, inputs, errors, limits);
+ * - web: HTTP helpers shared by the routes, one folder a job (WEB_PARTS below);
  * - lab: the teaching demonstrations, which run the session machinery on a sandbox;
- * - session: the session's keys, lifetime, lock and store, and the shopper's live cart;
+ * - session: the session's keys, lifetime and the shopper's live cart; in session/store/, the
+ *   machinery under them: the locks, the stores, the save before answering, session IDs;
  * - domain: cart rules, catalog and preferences, accounts, orders; plain data and repositories;
  * - db: the connection, schema and migrations;
  * - base: configuration, the "service unavailable" error, the bounded map and the Redis client's type, which every layer may use.
@@ -31,6 +32,23 @@ const LAYERS: { name: string; holds: string[] }[] = [
   { name: 'db', holds: ['db/'] },
   { name: 'base', holds: ['config.ts', 'unavailable.ts', 'bounded-map.ts', 'redis.ts'] },
 ];
+
+/**
+ * Inside web/, top to bottom, by the same rule: a folder imports from itself or the folders below.
+ * - errors: what a thrown error becomes, a page or JSON with its status;
+ * - render: pages rendered, and the catalog's cached;
+ * - views: view models, the words and numbers a page shows;
+ * - input: bodies and queries, validated into plain values;
+ * - limits: the rate limits and their counts;
+ * - http: the server and each request's plumbing (body, negotiation, CSRF, ids, logs).
+ */
+const WEB_PARTS = ['web/errors/', 'web/render/', 'web/views/', 'web/input/', 'web/limits/', 'web/http/'];
+
+/**
+ * The domain's folders, top to bottom: an account keeps a saved cart and preferences, an
+ * order is priced and shipped by the cart's rules, the catalog's stock caps a cart line.
+ */
+const DOMAIN_PARTS = ['accounts/', 'orders/', 'catalog/', 'cart/'];
 
 /** Index into LAYERS (0 = top), or undefined for a file no layer holds. */
 function layerOf(file: string): number | undefined {
@@ -74,6 +92,17 @@ function wrongWay(edges: Edge[]): string[] {
     .map(({ from, to }) => `${from} → ${to}`);
 }
 
+/** Every import from one of `parts` up into another (both ends in `parts`; top first). */
+function wrongWayWithin(edges: Edge[], parts: string[]): string[] {
+  const partOf = (file: string) => parts.findIndex((part) => file.startsWith(part));
+  return edges
+    .filter(({ from, to }) => {
+      const [above, below] = [partOf(from), partOf(to)];
+      return above !== -1 && below !== -1 && below < above;
+    })
+    .map(({ from, to }) => `${from} → ${to}`);
+}
+
 const files = sourceFiles(SRC);
 const edges = files.flatMap(importsOf);
 
@@ -98,9 +127,30 @@ describe('the layers of src/', () => {
       wrongWay([
         { from: 'catalog/catalog.ts', to: 'session/data.ts' },
         { from: 'routes/cart.ts', to: 'routes/catalog.ts' },
-        { from: 'web/render/render.ts', to: 'cart/types.ts' },
-        { from: 'cart/pricing.ts', to: 'orders/totals.ts' },
+        { from: 'web/render/render.ts', to: 'cart/cart.ts' },
+        { from: 'cart/pricing.ts', to: 'cart/shipping.ts' },
       ]),
     ).toEqual(['catalog/catalog.ts → session/data.ts', 'routes/cart.ts → routes/catalog.ts']);
+  });
+
+  it('inside web/, imports only from the same folder or the folders below', () => {
+    expect(files.filter((file) => /^web\/[^/]+$/.test(file)).length).toBeLessThanOrEqual(12);
+    expect(wrongWayWithin(edges, WEB_PARTS)).toEqual([]);
+  });
+
+  it('inside the domain, imports one way: accounts → orders → catalog → cart', () => {
+    expect(edges).toContainEqual({ from: 'orders/orders.ts', to: 'cart/shipping.ts' });
+    expect(wrongWayWithin(edges, DOMAIN_PARTS)).toEqual([]);
+  });
+
+  it('reports a folder reaching up within web/ or the domain', () => {
+    const sideways = [
+      { from: 'web/http/csrf.ts', to: 'web/views/cart-view.ts' },
+      { from: 'web/render/render.ts', to: 'web/http/negotiate.ts' },
+      { from: 'cart/pricing.ts', to: 'orders/orders.ts' },
+      { from: 'accounts/users.ts', to: 'cart/rules.ts' },
+    ];
+    expect(wrongWayWithin(sideways, WEB_PARTS)).toEqual(['web/http/csrf.ts → web/views/cart-view.ts']);
+    expect(wrongWayWithin(sideways, DOMAIN_PARTS)).toEqual(['cart/pricing.ts → orders/orders.ts']);
   });
 });

@@ -20,10 +20,12 @@ const { listen } = (await import(dist('startup.js'))) as typeof import('../../sr
 const { createHttpServer } = (await import(
   dist('web/http/http-server.js')
 )) as typeof import('../../src/web/http/http-server.js');
-const { promised } = (await import(dist('session/callback.js'))) as typeof import('../../src/session/callback.js');
+const { promised } = (await import(
+  dist('session/store/callback.js')
+)) as typeof import('../../src/session/store/callback.js');
 const { sessionIdFromCookie } = (await import(
-  dist('session/session-id.js')
-)) as typeof import('../../src/session/session-id.js');
+  dist('session/store/session-id.js')
+)) as typeof import('../../src/session/store/session-id.js');
 
 const held = Number(process.env.BENCH_HELD_SESSIONS ?? 0);
 const config = loadConfig();

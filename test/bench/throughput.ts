@@ -4,7 +4,7 @@
 // a number of requests sized from the scenario's last rate to take about
 // secondsEach / rounds, and it waits for every answer: autocannon's timed runs end
 // by hanging up on requests in flight, and the store keeps a session locked for
-// good when a request queued on its lock loses its client (src/session/lock.ts
+// good when a request queued on its lock loses its client (src/session/store/lock.ts
 // listens for 'close' only after the wait). The stuck requests would then time out
 // into 503s in the middle of later slices. Each slice still gets fresh sessions, so
 // a problem in one slice cannot spill into the next. Every slice also reads the

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Availability, Cart, CartLimits } from '../../src/cart/cart.js';
+import { quantityOf } from '../../src/cart/cart.js';
 import { type MergeReport, mergeCarts } from '../../src/cart/merge.js';
-import type { Availability, Cart, CartLimits } from '../../src/cart/types.js';
-import { quantityOf } from '../../src/cart/types.js';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { loadProducts } from '../../src/catalog/products.js';
 import { describeMerge } from '../../src/web/views/merge-messages.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Cart } from '../../src/cart/cart.js';
 import { type PricedProduct, priceCart } from '../../src/cart/pricing.js';
-import type { Cart } from '../../src/cart/types.js';
-import { SHIPPING_CENTS } from '../../src/orders/totals.js';
+import { SHIPPING_CENTS } from '../../src/cart/shipping.js';
 
 const product = (id: string, priceCents: number): PricedProduct => ({
   id,

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Availability, Cart } from '../../src/cart/cart.js';
+import { quantityOf } from '../../src/cart/cart.js';
 import { addItem, CartRefusal, removeItem, roomFor, setItem } from '../../src/cart/rules.js';
-import type { Availability, Cart } from '../../src/cart/types.js';
-import { quantityOf } from '../../src/cart/types.js';
 
 const limits = { maxPerLine: 10, maxLines: 3 };
 const stock: Record<string, number> = { a: 40, b: 5, c: 0, d: 40, e: 40 };

@@ -6,7 +6,7 @@ import type { RedisClientType } from 'redis';
 import request from 'supertest';
 import { seedDemoAccounts } from '../../src/accounts/demo.js';
 import { createApp } from '../../src/app.js';
-import type { Cart } from '../../src/cart/types.js';
+import type { Cart } from '../../src/cart/cart.js';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { loadProducts, type Product } from '../../src/catalog/products.js';
 import { loadConfig } from '../../src/config.js';

@@ -1,8 +1,8 @@
 import type { SessionData } from 'express-session';
 import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sessionIdFromCookie } from '../../src/session/session-id.js';
 import { storeLogOf } from '../../src/session/setup.js';
+import { sessionIdFromCookie } from '../../src/session/store/session-id.js';
 import { decode, json, makeShop, type Shop, TEST_SECRET, visitor } from '../helpers/shop.js';
 
 let shop: Shop;

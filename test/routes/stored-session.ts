@@ -2,7 +2,7 @@
 // back, as a catalog change between two requests would leave it.
 import type { SessionData } from 'express-session';
 import type request from 'supertest';
-import type { Cart } from '../../src/cart/types.js';
+import type { Cart } from '../../src/cart/cart.js';
 import { json, type Shop, sessionCookie } from '../helpers/shop.js';
 
 /** Writes `cart` into the shopper's stored session, as if the catalog had changed since it was filled. */

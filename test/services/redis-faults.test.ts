@@ -4,7 +4,7 @@ import type { RedisClientType } from 'redis';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { seedDemoAccounts } from '../../src/accounts/demo.js';
-import { sessionIdFromCookie } from '../../src/session/session-id.js';
+import { sessionIdFromCookie } from '../../src/session/store/session-id.js';
 import { redisServerInstalled, usePrivateRedis } from '../helpers/redis-server.js';
 import { toolAvailable } from '../helpers/services.js';
 import { cartOf, csrfFrom, decode, json, makeShop, type Shop, sessionCookie } from '../helpers/shop.js';

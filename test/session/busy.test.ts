@@ -1,7 +1,7 @@
 // A request that waits LOCK_WAIT_MS behind another on the same session is turned away
 // with a 503 the shopper can act on, and changes nothing; the session itself is fine.
 import { describe, expect, it } from 'vitest';
-import { sessionIdFromCookie } from '../../src/session/session-id.js';
+import { sessionIdFromCookie } from '../../src/session/store/session-id.js';
 import { cartOf, json, makeShop, type Shop, sessionCookie, TEST_SECRET, visitor } from '../helpers/shop.js';
 
 const BUSY = 'Your session is busy with another request. Please try again.';

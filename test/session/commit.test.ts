@@ -1,11 +1,11 @@
-// Answers after the save (session/commit.ts): a changed session is written once, with
+// Answers after the save (session/store/commit.ts): a changed session is written once, with
 // its lock confirmed, before the answer goes out; a write that is refused, or a lock that
 // was lost, answers 503 and leaves the session, its cookie and the answer's headers as
 // if the request had never changed anything.
 import type { Store } from 'express-session';
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SessionLock } from '../../src/session/lock.js';
+import type { SessionLock } from '../../src/session/store/lock.js';
 import { UnavailableError } from '../../src/unavailable.js';
 import { cartOf, json, makeShop, postForm, type Shop, visitor } from '../helpers/shop.js';
 

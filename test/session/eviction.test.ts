@@ -6,7 +6,7 @@ import createMemoryStore from 'memorystore';
 import { createClient, type RedisClientType } from 'redis';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TieredStore } from '../../src/session/tiered-store.js';
+import { TieredStore } from '../../src/session/store/tiered-store.js';
 import { PrivateRedis, redisServerInstalled } from '../helpers/redis-server.js';
 import { toolAvailable } from '../helpers/services.js';
 import { cartOf, json, makeShop, type Shop } from '../helpers/shop.js';

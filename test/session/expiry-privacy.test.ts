@@ -4,7 +4,7 @@
 import type { SessionData } from 'express-session';
 import type request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { sessionIdFromCookie } from '../../src/session/session-id.js';
+import { sessionIdFromCookie } from '../../src/session/store/session-id.js';
 import { FakeClock } from '../helpers/clock.js';
 import { cartOf, json, makeShop, quantities, type Shop, sessionCookie, TEST_SECRET, visitor } from '../helpers/shop.js';
 

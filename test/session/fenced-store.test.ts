@@ -3,9 +3,9 @@
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
 import { describe, expect, it } from 'vitest';
-import { FencedStore, fenceWith } from '../../src/session/fenced-store.js';
-import { SessionLockLostError } from '../../src/session/lock.js';
-import { RedisSessionLock } from '../../src/session/redis-lock.js';
+import { FencedStore, fenceWith } from '../../src/session/store/fenced-store.js';
+import { SessionLockLostError } from '../../src/session/store/lock.js';
+import { RedisSessionLock } from '../../src/session/store/redis-lock.js';
 import { redisServerInstalled, usePrivateRedis } from '../helpers/redis-server.js';
 import { toolAvailable } from '../helpers/services.js';
 

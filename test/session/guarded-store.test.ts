@@ -1,9 +1,9 @@
-// The store as express-session sees it (session/guarded-store.ts): failures become
+// The store as express-session sees it (session/store/guarded-store.ts): failures become
 // UnavailableError, and a touch that would barely move the stored expiry is skipped.
 import session, { type SessionData } from 'express-session';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { GuardedStore, noteStoredExpiry, TOUCH_AFTER_MS } from '../../src/session/guarded-store.js';
+import { GuardedStore, noteStoredExpiry, TOUCH_AFTER_MS } from '../../src/session/store/guarded-store.js';
 import { UnavailableError } from '../../src/unavailable.js';
 import { makeShop } from '../helpers/shop.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { LocalSessionLock, SessionLockLostError, SessionQueueFullError } from '../../src/session/lock.js';
+import { LocalSessionLock, SessionLockLostError, SessionQueueFullError } from '../../src/session/store/lock.js';
 
 const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,7 +1,7 @@
 // The Redis session lock against a redis-server of the test's own, so it can be
 // paused. Two lock objects on two clients stand for two processes.
 import { describe, expect, it } from 'vitest';
-import { RedisSessionLock } from '../../src/session/redis-lock.js';
+import { RedisSessionLock } from '../../src/session/store/redis-lock.js';
 import { UnavailableError } from '../../src/unavailable.js';
 import { redisServerInstalled, usePrivateRedis } from '../helpers/redis-server.js';
 import { toolAvailable } from '../helpers/services.js';

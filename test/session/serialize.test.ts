@@ -9,9 +9,9 @@ import signature from 'cookie-signature';
 import type { Request, Response } from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LocalSessionLock, SessionBusyError, SessionQueueFullError } from '../../src/session/lock.js';
-import { serializeBySession } from '../../src/session/serialize.js';
-import { sessionIdFromCookie } from '../../src/session/session-id.js';
+import { LocalSessionLock, SessionBusyError, SessionQueueFullError } from '../../src/session/store/lock.js';
+import { serializeBySession } from '../../src/session/store/serialize.js';
+import { sessionIdFromCookie } from '../../src/session/store/session-id.js';
 import { cartOf, json, makeShop, type Shop, sessionCookie, TEST_SECRET, visitor } from '../helpers/shop.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -221,7 +221,7 @@ const SECRET = 'a-secret-that-is-at-least-32-characters-long';
 const signed = (id: string) => `s:${signature.sign(id, SECRET)}`;
 
 describe('serializeBySession', () => {
-  const options = { cookieName: 'shop.sid', secrets: [SECRET], waitMs: 1000, maxHoldMs: 5000 };
+  const options = { cookieName: 'shop.sid', secrets: [SECRET], waitMs: 1000, abandonAfterMs: 5000 };
 
   afterEach(() => {
     vi.useRealTimers();
@@ -324,7 +324,7 @@ describe('serializeBySession', () => {
     expect(lock.size).toBe(0);
   });
 
-  it('abandons the lock of a request that outlived its client by maxHoldMs, so its late save is refused', async () => {
+  it('abandons the lock of a request that outlived its client by abandonAfterMs, so its late save is refused', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const lock = new LocalSessionLock();
     const serialize = serializeBySession(lock, options);
@@ -332,7 +332,7 @@ describe('serializeBySession', () => {
     serialize(...stuck.asExpress, stuck.next);
     const handle = (stuck.req as unknown as Request).sessionLock;
     stuck.res.emit('close'); // the client hung up; the handler has not answered
-    vi.advanceTimersByTime(options.maxHoldMs - 1);
+    vi.advanceTimersByTime(options.abandonAfterMs - 1);
     expect(await handle?.confirm()).toBe(true);
     vi.advanceTimersByTime(1);
     expect(await handle?.confirm()).toBe(false);
@@ -340,7 +340,7 @@ describe('serializeBySession', () => {
     expect(lock.size).toBe(0); // the next request on this session may go on
   });
 
-  it('abandons nothing when the answer was ended before the client left, or ends before maxHoldMs', async () => {
+  it('abandons nothing when the answer was ended before the client left, or ends before abandonAfterMs', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const lock = new LocalSessionLock();
     const serialize = serializeBySession(lock, options);

@@ -1,10 +1,10 @@
-// The session ID a request carries, read as express-session reads it (session/session-id.ts).
+// The session ID a request carries, read as express-session reads it (session/store/session-id.ts).
 import { createHmac } from 'node:crypto';
 import express from 'express';
 import session from 'express-session';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { sessionIdFromCookie } from '../../src/session/session-id.js';
+import { sessionIdFromCookie } from '../../src/session/store/session-id.js';
 
 const NAME = 'shop.sid';
 const OLD = 'an-older-secret-of-at-least-32-characters';

@@ -3,7 +3,7 @@
 // cannot count says so instead of guessing.
 import session, { type SessionData, type Store } from 'express-session';
 import { describe, expect, it } from 'vitest';
-import { TieredStore } from '../../src/session/tiered-store.js';
+import { TieredStore } from '../../src/session/store/tiered-store.js';
 
 const cookie = { originalMaxAge: 60_000, maxAge: 60_000 } as SessionData['cookie'];
 const guest = { cookie } as SessionData;

@@ -14,8 +14,8 @@ export const notFound: RequestHandler = (req) => {
 };
 
 /**
- * Also called by session/commit.ts after a refused session save, to answer 503
- * instead: that session is marked committed by then (session/guarded-store.ts),
+ * Also called by session/store/commit.ts after a refused session save, to answer 503
+ * instead: that session is marked committed by then (session/store/guarded-store.ts),
  * so what the frame reads or writes in it (flash, CSRF token) is never stored.
  */
 export const handleErrors: ErrorRequestHandler = (err, req: Request, res, _next) => {

@@ -4,8 +4,8 @@
 // whose message says nothing about the cause (that goes to the log only).
 import { CartRefusal } from '../../cart/rules.js';
 import { asDatabaseUnavailable } from '../../db/unavailable.js';
-import { SessionBusyError, SessionLockLostError, SessionQueueFullError } from '../../session/lock.js';
 import { sessionMessages } from '../../session/messages.js';
+import { SessionBusyError, SessionLockLostError, SessionQueueFullError } from '../../session/store/lock.js';
 import { UnavailableError } from '../../unavailable.js';
 import { HttpError } from '../http/http-error.js';
 

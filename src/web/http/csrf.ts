@@ -10,7 +10,7 @@ import { csrfSync } from 'csrf-sync';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { arrivedWithoutSession, dropNewSession } from '../../session/lifecycle.js';
 import { sessionMessages } from '../../session/messages.js';
-import { requestSessionId, type SessionCookieKeys } from '../../session/session-id.js';
+import { requestSessionId, type SessionCookieKeys } from '../../session/store/session-id.js';
 import { HttpError } from './http-error.js';
 
 const EXPIRED = sessionMessages.formExpired;

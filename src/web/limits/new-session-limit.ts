@@ -1,6 +1,6 @@
 // New sessions are limited per IP (NEW_SESSION_IP_LIMIT a minute). With
 // saveUninitialized every request without a session stores one; the store keeps
-// empty ones apart from carts (session/tiered-store.ts), but a flood of adds to cart
+// empty ones apart from carts (session/store/tiered-store.ts), but a flood of adds to cart
 // would make sessions with carts. A request makes a new session when it carries no
 // valid session cookie, or a cookie whose session is gone (the pre-login one, an
 // evicted one): both count, in two places, and a refused request makes no session at
@@ -8,7 +8,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { arrivedWithoutSession, dropNewSession } from '../../session/lifecycle.js';
-import { requestSessionId, type SessionCookieKeys } from '../../session/session-id.js';
+import { requestSessionId, type SessionCookieKeys } from '../../session/store/session-id.js';
 import { type LimitStoreOptions, limitStore, refuse } from './rate-limit.js';
 
 export type NewSessionLimiterOptions = LimitStoreOptions & SessionCookieKeys & { perIpPerMinute: number };

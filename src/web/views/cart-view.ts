@@ -1,12 +1,12 @@
 // The cart as JSON callers, the cart page and the header badge see it. All three
 // show the one summary priceCart() makes (cart/pricing.ts): nothing here adds up.
 import type { Request } from 'express';
+import type { CartLimits } from '../../cart/cart.js';
 import { cartMessages } from '../../cart/messages.js';
 import type { PricedCart } from '../../cart/pricing.js';
 import { type CartRefusal, removeItem, roomFor } from '../../cart/rules.js';
-import type { CartLimits } from '../../cart/types.js';
 import type { StockLevels } from '../../catalog/stock.js';
-import { CartState } from '../../session/cart-state.js';
+import { LiveCarts } from '../../session/live-carts.js';
 import { formatMoney } from './views.js';
 
 /**
@@ -61,11 +61,11 @@ export function cartPageModel(cart: PricedCart, levels: StockLevels, limits: Car
 /**
  * The shopper's cart summary for the layout (the header badge on every page). Routes
  * hold the catalog through their services, but the layout is rendered from the request
- * alone, so createApp() puts the app's CartState in app.locals.carts for it.
+ * alone, so createApp() puts the app's LiveCarts in app.locals.carts for it.
  */
 export function cartSummaryFor(req: Request): PricedCart {
   const carts: unknown = req.app.locals.carts;
-  if (!(carts instanceof CartState)) throw new Error('app.locals.carts is not set: createApp() must set it');
+  if (!(carts instanceof LiveCarts)) throw new Error('app.locals.carts is not set: createApp() must set it');
   return carts.price(req.shopSession.cart);
 }
 

@@ -3,8 +3,8 @@
 // store and why. Display only: session/state.ts owns the keys.
 import type { SessionData } from 'express-session';
 import type { TimelineEvent } from '../../session/data.js';
-import { TOUCH_AFTER_MS } from '../../session/guarded-store.js';
-import type { RequestTrace } from '../../session/store-log.js';
+import { TOUCH_AFTER_MS } from '../../session/store/guarded-store.js';
+import type { RequestTrace } from '../../session/store/store-log.js';
 import { describeChange } from '../../session/timeline.js';
 import { type TimeView, timeView } from './time-view.js';
 
@@ -66,7 +66,7 @@ function explain(trace: RequestTrace, saveUninitialized: boolean): { write: Requ
       why: 'A new session with nothing in it: saveUninitialized: false stores nothing, sets no cookie.',
     };
   }
-  // session/guarded-store.ts skips a touch that would move the stored expiry only a little.
+  // session/store/guarded-store.ts skips a touch that would move the stored expiry only a little.
   const seconds = TOUCH_AFTER_MS / 1000;
   return { write: 'none', why: `Unchanged, and renewed less than ${seconds} s ago: not worth a touch.` };
 }

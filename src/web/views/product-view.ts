@@ -1,14 +1,12 @@
 // View models for products: what the catalog, product page and JSON callers see.
 
+import type { Cart, CartLimits } from '../../cart/cart.js';
 import { cartMessages } from '../../cart/messages.js';
 import { roomFor } from '../../cart/rules.js';
-import type { Cart, CartLimits } from '../../cart/types.js';
 import type { Product } from '../../catalog/products.js';
 import type { StockLevels } from '../../catalog/stock.js';
 
 const LOW_STOCK = 5;
-
-export type ProductView = ReturnType<typeof productView>;
 
 export function productView(product: Product, levels: StockLevels) {
   const stock = levels.get(product.id) ?? 0;

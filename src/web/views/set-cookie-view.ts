@@ -1,7 +1,7 @@
 // The session's Set-Cookie header taken apart for the inspector, one part at a time,
 // each with what it is for. The signature is never shown: with it, the ID is a key.
 import type { Cookie } from 'express-session';
-import { shortId } from '../../session/session-id.js';
+import { shortId } from '../../session/store/session-id.js';
 import { type TimeView, timeView } from './time-view.js';
 
 export type CookiePart = { text: string; meaning: string };

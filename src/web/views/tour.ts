@@ -1,10 +1,10 @@
 // The guided tour (development, with the inspector): a panel on every page saying
 // which of seven steps the learner is on, what to do next, and what the last event
 // changed in their session. Worked out from the session's timeline and the pages
-// this session ID visited (session/store-log.ts): nothing is stored for it.
+// this session ID visited (session/store/store-log.ts): nothing is stored for it.
 import type { NextFunction, Request, Response } from 'express';
 import type { Catalog } from '../../catalog/catalog.js';
-import type { StoreLog } from '../../session/store-log.js';
+import type { StoreLog } from '../../session/store/store-log.js';
 import { describeChange } from '../../session/timeline.js';
 
 /** Where a step's link may lead: the page shown now, and a product page to open. */

@@ -6,7 +6,7 @@ import type { SessionData } from 'express-session';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config.js';
-import { sessionIdFromCookie } from '../../../src/session/session-id.js';
+import { sessionIdFromCookie } from '../../../src/session/store/session-id.js';
 import { cartOf, csrfFrom, json, makeShop, type Shop, sessionCookie, visitor } from '../../helpers/shop.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,18 +6,18 @@
 // becomes a 503 instead, and then, as for any answer of 500 or more, the session stays
 // as it was loaded and the request's database writes are undone (session/take-back.ts).
 import type { NextFunction, Request, Response } from 'express';
-import { fenceWith } from './fenced-store.js';
-import { markCommitted, noteStoredExpiry } from './guarded-store.js';
 import {
   arrivedWithoutSession,
   destroySessionById,
   dropNewSession,
   replacedSessionId,
   saveSession,
-} from './lifecycle.js';
+} from '../lifecycle.js';
+import { hasUndos, takeBack } from '../take-back.js';
+import { fenceWith } from './fenced-store.js';
+import { markCommitted, noteStoredExpiry } from './guarded-store.js';
 import { SessionLockLostError } from './lock.js';
 import type { SessionCookieKeys } from './session-id.js';
-import { hasUndos, takeBack } from './take-back.js';
 
 /**
  * Everything stored but the cookie, which express-session keeps up to date itself.
@@ -67,7 +67,7 @@ export function saveBeforeAnswering(
           storeNothing(req, cookie);
           return end(...args);
         }
-        settle(
+        answerFrom(
           req,
           res,
           putBack(req, loaded, cookie).then(() => void end(...args)),
@@ -75,7 +75,7 @@ export function saveBeforeAnswering(
         return res;
       }
       if (unchanged) return end(...args);
-      settle(req, res, commitThenAnswer());
+      answerFrom(req, res, commitThenAnswer());
       return res;
 
       async function commitThenAnswer() {
@@ -100,7 +100,7 @@ export function saveBeforeAnswering(
  * would otherwise be an unhandled rejection. It is logged and the connection is cut, as
  * Node does with a response that cannot be completed.
  */
-function settle(req: Request, res: Response, answering: Promise<void>): void {
+function answerFrom(req: Request, res: Response, answering: Promise<void>): void {
   answering.catch((err: unknown) => {
     req.log?.error({ err }, 'the answer could not be sent after the session write');
     res.destroy();
@@ -111,7 +111,7 @@ async function commit(req: Request): Promise<void> {
   const lock = req.sessionLock;
   try {
     // Fencing: never write a session whose lock another request may hold by now. In
-    // Redis the write itself checks the lock (session/fenced-store.ts); elsewhere, ask first.
+    // Redis the write itself checks the lock (session/store/fenced-store.ts); elsewhere, ask first.
     if (lock !== undefined && !fenceWith(req.session, lock) && !(await lock.confirm())) {
       throw new SessionLockLostError();
     }

@@ -11,7 +11,7 @@ export function promised<T>(fn: (done: Callback<T>) => void): Promise<T | undefi
 }
 
 /** Hands a promise's outcome to a store callback, on the next tick. */
-export function settle<T>(work: Promise<T | undefined>, callback?: Callback<T>): void {
+export function toCallback<T>(work: Promise<T | undefined>, callback?: Callback<T>): void {
   work.then(
     (value) => process.nextTick(() => callback?.(null, value)),
     (err: unknown) => process.nextTick(() => callback?.(err)),

@@ -4,10 +4,10 @@
 // every Redis call is bounded, so a hung Redis answers 503 instead of hanging.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BoundedMap } from '../bounded-map.js';
-import type { Redis } from '../redis.js';
-import { primaryOf, replicated } from '../redis.js';
-import { callDependency, UnavailableError } from '../unavailable.js';
+import { BoundedMap } from '../../bounded-map.js';
+import type { Redis } from '../../redis.js';
+import { primaryOf, replicated } from '../../redis.js';
+import { callDependency, UnavailableError } from '../../unavailable.js';
 import { LocalSessionLock, type LockHandle, type SessionLock } from './lock.js';
 import { RELEASE, RENEW, TAKE_AND_READ, UNDO_FENCED, WRITE_FENCED } from './redis-lock-scripts.js';
 
@@ -19,7 +19,7 @@ export type RedisLockOptions = {
   /** Requests of this process that may wait on one session (SESSION_MAX_WAITING). */
   maxWaiting?: number;
   /** A holder is renewed for at most this long; past it the lock lapses (a stuck handler). */
-  maxHoldMs?: number;
+  renewForAtMostMs?: number;
   prefix?: string;
   /**
    * Where the session of a locked ID is kept (`shop:sess:` + ID): read in the same round
@@ -90,7 +90,7 @@ export class RedisSessionLock implements SessionLock {
   /** How many Redis calls have failed or timed out so far, by lock key (see acquire). */
   private readonly failures = new BoundedMap<string, number>(FAILURES_KEPT);
   private readonly prefix: string;
-  private readonly maxHoldMs: number;
+  private readonly renewForAtMostMs: number;
 
   constructor(
     private readonly redis: Redis,
@@ -98,7 +98,7 @@ export class RedisSessionLock implements SessionLock {
   ) {
     this.local = new LocalSessionLock(options.maxWaiting);
     this.prefix = options.prefix ?? 'shop:lock:';
-    this.maxHoldMs = options.maxHoldMs ?? 4 * options.leaseMs;
+    this.renewForAtMostMs = options.renewForAtMostMs ?? 4 * options.leaseMs;
   }
 
   async acquire(key: string, waitMs: number): Promise<LockHandle | undefined> {
@@ -348,7 +348,7 @@ export class RedisSessionLock implements SessionLock {
     for (const held of this.held) {
       if (held.lost) continue;
       // A handler stuck this long is not coming back: let its lease lapse.
-      if (now - held.since > this.maxHoldMs) continue;
+      if (now - held.since > this.renewForAtMostMs) continue;
       // A failed renewal (Redis slow or down) is retried on the next tick; if the lease
       // runs out meanwhile, confirm() finds the key gone and the save is refused.
       this.renew(held).catch(() => {});

@@ -2,17 +2,17 @@
 // Redis) behind two guards.
 // - Every call is bounded: a hung or refusing store becomes UnavailableError
 //   (503 "the session store is unavailable") instead of a hang or a 500. A write
-//   refused because its session lock was lost (session/fenced-store.ts) stays a
+//   refused because its session lock was lost (session/store/fenced-store.ts) stays a
 //   SessionLockLostError: the store is fine, the request took too long.
-// - Once session/commit.ts has written a request's session, express-session's own
+// - Once session/store/commit.ts has written a request's session, express-session's own
 //   write at the end of the response (a touch, for `rolling`) is skipped: it would
 //   repeat the work, and after a refused write it would only fail again.
 // - A touch that would move the stored expiry by less than TOUCH_AFTER_MS is skipped
 //   too, as connect-mongo's `touchAfter` does: with `rolling`, every request would
 //   otherwise rewrite (memorystore) or re-expire (Redis) a session that did not change.
 import session, { type SessionData, type Store } from 'express-session';
-import { asUnavailable, UnavailableError, withTimeout } from '../unavailable.js';
-import { type Callback, promised, settle } from './callback.js';
+import { asUnavailable, UnavailableError, withTimeout } from '../../unavailable.js';
+import { type Callback, promised, toCallback } from './callback.js';
 import { SessionLockLostError } from './lock.js';
 
 /**
@@ -144,7 +144,7 @@ export class GuardedStore extends session.Store {
       return;
     }
     const bounded = withTimeout(promised(call), this.timeoutMs, () => new UnavailableError('sessions'));
-    settle(
+    toCallback(
       bounded.catch((err: unknown) => {
         throw refusal(err);
       }),

@@ -3,8 +3,8 @@
 // cookieless request stores an empty session; sharing one LRU with carts, a flood
 // of them would evict the carts. Here it can only evict other empty sessions.
 import session, { type SessionData, type Store } from 'express-session';
-import { type Callback, promised, settle } from './callback.js';
-import { worthKeeping } from './data.js';
+import { worthKeeping } from '../data.js';
+import { type Callback, promised, toCallback } from './callback.js';
 
 export type Tiers = {
   /** Sessions holding nothing worth keeping: a passing visitor, a bot. */
@@ -24,7 +24,7 @@ export class TieredStore extends session.Store {
   // cart in `kept` that would shadow a newer write.
 
   get(sid: string, callback: Callback<SessionData | null>): void {
-    settle(this.find(sid), callback);
+    toCallback(this.find(sid), callback);
   }
 
   /** Promotes a session that gained a cart or a user; demotes one that lost both. */
@@ -39,7 +39,7 @@ export class TieredStore extends session.Store {
           await promised<void>((done) => kept.destroy(sid, done));
           await promised<void>((done) => empty.set(sid, data, done));
         };
-    settle(write(), callback);
+    toCallback(write(), callback);
   }
 
   /** A touch never changes the data, so the session is in the tier its data names. */
@@ -50,7 +50,7 @@ export class TieredStore extends session.Store {
       callback?.();
       return;
     }
-    settle(
+    toCallback(
       promised<void>((done) => touch(sid, data, (err?: unknown) => done(err))),
       callback,
     );
@@ -61,12 +61,12 @@ export class TieredStore extends session.Store {
       promised<void>((done) => this.tiers.kept.destroy(sid, done)),
       promised<void>((done) => this.tiers.empty.destroy(sid, done)),
     ]);
-    settle(both, callback);
+    toCallback(both, callback);
   }
 
   override length(callback: Callback<number>): void {
     const count = async () => (await countOf(this.tiers.kept)) + (await countOf(this.tiers.empty));
-    settle(count(), callback);
+    toCallback(count(), callback);
   }
 
   private async find(sid: string): Promise<SessionData | null> {

@@ -1,7 +1,7 @@
 // The amounts are written out, not taken from the module's constants: a test that
 // compared shippingFor() with SHIPPING_CENTS would follow any change to the rate.
 import { describe, expect, it } from 'vitest';
-import { shippingFor, totalsFor } from '../../src/orders/totals.js';
+import { shippingFor, totalsFor } from '../../src/cart/shipping.js';
 
 describe('shippingFor', () => {
   it.each([

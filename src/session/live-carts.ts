@@ -5,15 +5,14 @@
 // that know nothing of sessions (see docs/architecture.md).
 
 import type { SavedCartRepository } from '../accounts/saved-carts.js';
+import type { Availability, Cart, CartLimits } from '../cart/cart.js';
 import { type PricedCart, priceCart } from '../cart/pricing.js';
-import type { Availability, Cart, CartLimits } from '../cart/types.js';
+import type { RuleContext } from '../cart/rules.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { availabilityFrom, availabilityOf, type StockRepository } from '../catalog/stock.js';
 import type { MergedCarts, ShopSession } from './state.js';
 
-export type RuleContext = { limits: CartLimits; availability: Availability };
-
-export class CartState {
+export class LiveCarts {
   constructor(
     private readonly catalog: Catalog,
     private readonly stock: StockRepository,

@@ -3,7 +3,7 @@
 // (web/views/inspector-view.ts says why). Built only while the inspector is on (session/setup.ts); then each store write
 // costs a map lookup and a push, and each request one small record.
 import session, { type SessionData, type Store } from 'express-session';
-import { BoundedMap } from '../bounded-map.js';
+import { BoundedMap } from '../../bounded-map.js';
 
 export type StoreWrite = 'set' | 'touch' | 'destroy';
 export type RequestTrace = {

@@ -1,5 +1,5 @@
 // Session writes fenced by the session lock, where both live in Redis. A request
-// writes its session only while it still holds the lock (session/commit.ts). With
+// writes its session only while it still holds the lock (session/store/commit.ts). With
 // Redis that check and the write are one script (LockHandle.writeFenced): no write
 // can land in a gap between "still ours?" and the SET, and the save costs one round
 // trip instead of two. Sessions written without a lock go to connect-redis as usual.
@@ -8,8 +8,8 @@
 // With REDIS_WAIT_REPLICAS, every write is answered only once that many replicas have it.
 import type { RedisStore } from 'connect-redis';
 import session, { type SessionData } from 'express-session';
-import { UnavailableError } from '../unavailable.js';
-import { type Callback, promised, settle } from './callback.js';
+import { UnavailableError } from '../../unavailable.js';
+import { type Callback, promised, toCallback } from './callback.js';
 import { type LockHandle, SessionLockLostError } from './lock.js';
 
 type Fence = { lock: LockHandle; writeFenced: NonNullable<LockHandle['writeFenced']> };
@@ -54,7 +54,7 @@ export class FencedStore extends session.Store {
       void this.inner.get(sid, callback);
       return;
     }
-    settle(
+    toCallback(
       Promise.resolve().then(() => (value === null ? null : (this.inner.serializer.parse(value) as SessionData))),
       callback,
     );
@@ -65,10 +65,10 @@ export class FencedStore extends session.Store {
     if (fence === undefined) {
       // Only a session nobody holds the lock of (a new one) is written so: refused, its
       // cookie is never sent, and the copy the primary may keep names nobody's session.
-      settle(this.confirmed(promised<void>((done) => void this.inner.set(sid, data, done))), callback);
+      toCallback(this.confirmed(promised<void>((done) => void this.inner.set(sid, data, done))), callback);
       return;
     }
-    settle(this.setFenced(sid, data, fence), callback);
+    toCallback(this.setFenced(sid, data, fence), callback);
   }
 
   /** `write`, then, with REDIS_WAIT_REPLICAS, the replicas' word that they have it too. */
@@ -101,7 +101,7 @@ export class FencedStore extends session.Store {
     // login refused after its guest session was deleted would lose the guest's cart.
     // Unconfirmed, a destroyed session can come back should the primary die just then.
     const destroyed = promised<void>((done) => void this.inner.destroy(sid, done));
-    settle(
+    toCallback(
       destroyed.then(() => this.replicated?.().catch(() => false)).then(() => undefined),
       callback,
     );

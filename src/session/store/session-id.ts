@@ -8,7 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import cookie from 'cookie';
 import signature from 'cookie-signature';
-import { BoundedMap } from '../bounded-map.js';
+import { BoundedMap } from '../../bounded-map.js';
 
 // Asked twice per request (the new-session limit, then the lock): unsigned once.
 const unsigned = new WeakMap<IncomingMessage, string | undefined>();

@@ -1,4 +1,4 @@
-// Mounts the session lock (session/lock.ts) in front of express-session, so a
+// Mounts the session lock (session/store/lock.ts) in front of express-session, so a
 // session is loaded only once the lock is held and is never stale, and given back
 // only once express-session has finished writing it — whatever the client does.
 import type { NextFunction, Request, Response } from 'express';
@@ -14,7 +14,7 @@ export type SerializeOptions = {
    * A request whose client has gone and whose handler has still not answered after
    * this long is presumed stuck: its lock is abandoned (so its late save is refused).
    */
-  maxHoldMs: number;
+  abandonAfterMs: number;
   /** Told how long each request waited for the lock: 0 when nobody held it (metrics.ts). */
   waited?: (seconds: number) => void;
 };
@@ -32,7 +32,7 @@ export function serializeBySession(lock: SessionLock, options: SerializeOptions)
       // nobody. (Not req.destroyed: that is true of every request whose body has been read.)
       if (res.closed || req.socket.destroyed) return handle.release();
       req.sessionLock = handle;
-      releaseAfterLastWrite(req, res, handle, options.maxHoldMs);
+      releaseAfterLastWrite(req, res, handle, options.abandonAfterMs);
       next();
     };
     // Nobody else on this session (the usual case): on at once, with no promise in between.
@@ -51,7 +51,7 @@ export function serializeBySession(lock: SessionLock, options: SerializeOptions)
  * releasing here, and not on 'finish' or 'close', means the next request on this
  * session always loads what this one wrote, even if the client hung up meanwhile.
  */
-function releaseAfterLastWrite(req: Request, res: Response, handle: LockHandle, maxHoldMs: number) {
+function releaseAfterLastWrite(req: Request, res: Response, handle: LockHandle, abandonAfterMs: number) {
   const end = res.end.bind(res) as (...args: unknown[]) => Response;
   let stuck: NodeJS.Timeout | undefined;
   const release = () => {
@@ -68,7 +68,7 @@ function releaseAfterLastWrite(req: Request, res: Response, handle: LockHandle, 
     stuck = setTimeout(() => {
       req.log?.warn('a request outlived its client by LOCK_LEASE_MS: its session lock is abandoned');
       handle.abandon();
-    }, maxHoldMs);
+    }, abandonAfterMs);
     stuck.unref();
   });
 }

@@ -3,7 +3,7 @@
 // requests from one shopper (two tabs, a double click, parallel fetches) would
 // each save their own copy and the last one would win. Requests on the same
 // session therefore take turns: lock → load → change → save → unlock.
-// This file holds the lock itself; session/serialize.ts mounts it.
+// This file holds the lock itself; session/store/serialize.ts mounts it.
 
 /** A held lock. */
 export interface LockHandle {
