@@ -23,6 +23,13 @@ export function sendCommand(redis: Redis, args: string[]): Promise<unknown> {
 }
 
 /**
+ * With REDIS_WAIT_REPLICAS, the share of a store call's bound (STORE_TIMEOUT_MS) by which
+ * the replicas must have confirmed a write. The rest is for undoing it when they have not,
+ * before the caller gives up and answers "not saved".
+ */
+export const REPLICA_WINDOW = 0.75;
+
+/**
  * WAIT: true once `replicas` replicas have every write this connection has sent so far,
  * false if they have not within `withinMs`. It must go on the connection that wrote,
  * which is why the Sentinel client keeps one connection to the primary (startup.ts).

@@ -7,7 +7,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session, { type Store } from 'express-session';
 import createMemoryStore from 'memorystore';
 import type { Config } from '../config.js';
-import { type Redis, replicated } from '../redis.js';
+import { REPLICA_WINDOW, type Redis, replicated } from '../redis.js';
 import type { AuthPolicy } from './middleware.js';
 import type { SessionPolicy } from './state.js';
 import { FencedStore } from './store/fenced-store.js';
@@ -57,9 +57,9 @@ function redisStore(
   // TTLs come from each session's cookie.maxAge (see ShopSession.refreshLifetime).
   // Writes under a session lock are checked against it in the same step (fenced-store.ts).
   const handedOver = lock && ((sid: string, key: string) => lock.takeHandedOver(sid, key));
-  // WAIT's own bound leaves a quarter of the store call's for its answer to come back.
+  // WAIT's own bound leaves the rest of the store call's for its answer to come back.
   const { redisWaitReplicas: replicas, timeouts } = config;
-  const confirmed = replicas > 0 ? () => replicated(redis, replicas, timeouts.storeMs * 0.75) : undefined;
+  const confirmed = replicas > 0 ? () => replicated(redis, replicas, timeouts.storeMs * REPLICA_WINDOW) : undefined;
   const inner = new RedisStore({ client: redis, prefix: SESSION_KEY_PREFIX });
   const store = new FencedStore(inner, handedOver, confirmed);
   return { store: new GuardedStore(recorded(store), config.timeouts.storeMs, observe), name: 'redis' };

@@ -100,11 +100,12 @@ export class FencedStore extends session.Store {
     // Waited for, but not refused when unconfirmed: a destroy cannot be undone, and a
     // login refused after its guest session was deleted would lose the guest's cart.
     // Unconfirmed, a destroyed session can come back should the primary die just then.
-    const destroyed = promised<void>((done) => void this.inner.destroy(sid, done));
-    toCallback(
-      destroyed.then(() => this.replicated?.().catch(() => false)).then(() => undefined),
-      callback,
-    );
+    toCallback(this.destroyThenWait(sid), callback);
+  }
+
+  private async destroyThenWait(sid: string): Promise<void> {
+    await promised<void>((done) => void this.inner.destroy(sid, done));
+    await this.replicated?.().catch(() => false);
   }
 
   override length(callback: Callback<number>): void {

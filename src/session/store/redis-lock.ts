@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BoundedMap } from '../../bounded-map.js';
 import type { Redis } from '../../redis.js';
-import { primaryOf, replicated } from '../../redis.js';
+import { primaryOf, REPLICA_WINDOW, replicated } from '../../redis.js';
 import { callDependency, UnavailableError } from '../../unavailable.js';
 import { LocalSessionLock, type LockHandle, type SessionLock } from './lock.js';
 import { RELEASE, RENEW, TAKE_AND_READ, UNDO_FENCED, WRITE_FENCED } from './redis-lock-scripts.js';
@@ -65,12 +65,6 @@ const GIVE_WAY_MS = 100;
  * Redis's clock and ours must agree to well within the rest (NTP does, to milliseconds).
  */
 const WRITE_WINDOW = 0.5;
-/**
- * With REDIS_WAIT_REPLICAS, the share of the bound by which the replicas must have
- * confirmed a write. The rest is for undoing it when they have not, before the caller
- * gives up and answers "not saved".
- */
-const REPLICA_WINDOW = 0.75;
 /**
  * Keys whose failures are remembered. A key forgotten only loses its waiters' fast
  * failure: they then make their own bounded call, as if nothing had failed before them.
