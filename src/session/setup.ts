@@ -115,6 +115,11 @@ export function sessionMiddleware(config: Config, store: Store): RequestHandler 
       // error page is already on its way out, so it is logged, not answered twice.
       if (passedOn) return req.log?.warn({ err }, 'the session store refused a destroy at the end of a response');
       passedOn = true;
+      // The store could not read the session (the request is refused with a 503). Without
+      // its ID express-session finds nothing to destroy at the end: to `unset: 'destroy'`,
+      // a session that never loaded looks like one the request dropped, and the session it
+      // failed to read would be deleted (with Redis, as soon as the store answers again).
+      if (err && req.session === undefined) (req as { sessionID?: string }).sessionID = undefined;
       if (err || trace === undefined) next(err);
       else trace(req, res, next);
     });

@@ -102,12 +102,15 @@ export class SentinelGroup {
 
   async stop(): Promise<void> {
     await Promise.all([...this.sentinels, ...this.servers.map((s) => s.child)].map(kill));
-    rmSync(this.dir, { recursive: true, force: true });
+    // KEEP_SENTINEL_LOGS=1: each server's and sentinel's log stays behind, to read a failover by.
+    if (process.env.KEEP_SENTINEL_LOGS) console.info(`Redis and sentinel logs kept in ${this.dir}`);
+    else rmSync(this.dir, { recursive: true, force: true });
   }
 
   private async startServer(port: number, extra: string[]): Promise<void> {
     // --dir: a replica's first sync writes a file there, even with --save "".
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir];
+    args.push('--logfile', join(this.dir, `redis-${port}.log`));
     args.push(...extra);
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     this.servers.push({ port, child });
