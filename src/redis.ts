@@ -23,6 +23,16 @@ export function sendCommand(redis: Redis, args: string[]): Promise<unknown> {
 }
 
 /**
+ * The share of a store call's bound (STORE_TIMEOUT_MS) within which a write or a delete
+ * must start in Redis. Sent later (held by node-redis through a failover, sent again after
+ * one, or stuck behind a hung primary), it finds its caller has given up and answered
+ * "not saved", which must stay true, and does nothing. The rest of the bound is for its
+ * answer to come back. Redis's clock and ours must agree to well within that rest (NTP
+ * does, to milliseconds).
+ */
+export const WRITE_WINDOW = 0.5;
+
+/**
  * With REDIS_WAIT_REPLICAS, the share of a store call's bound (STORE_TIMEOUT_MS) by which
  * the replicas must have confirmed a write. The rest is for undoing it when they have not,
  * before the caller gives up and answers "not saved".

@@ -61,7 +61,8 @@ function redisStore(
   const { redisWaitReplicas: replicas, timeouts } = config;
   const confirmed = replicas > 0 ? () => replicated(redis, replicas, timeouts.storeMs * REPLICA_WINDOW) : undefined;
   const inner = new RedisStore({ client: redis, prefix: SESSION_KEY_PREFIX });
-  const store = new FencedStore(inner, handedOver, confirmed);
+  const destroyInTime = { redis, callTimeoutMs: timeouts.storeMs };
+  const store = new FencedStore(inner, { handedOver, replicated: confirmed, destroyInTime });
   return { store: new GuardedStore(recorded(store), config.timeouts.storeMs, observe), name: 'redis' };
 }
 

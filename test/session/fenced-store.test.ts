@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { FencedStore, fenceWith } from '../../src/session/store/fenced-store.js';
 import { SessionLockLostError } from '../../src/session/store/lock.js';
 import { RedisSessionLock } from '../../src/session/store/redis-lock.js';
+import { UnavailableError } from '../../src/unavailable.js';
 import { redisServerInstalled, usePrivateRedis } from '../helpers/redis-server.js';
 import { toolAvailable } from '../helpers/services.js';
 
@@ -55,9 +56,9 @@ describe.skipIf(!available)('FencedStore', () => {
   it('loads a session handed on with its lock without reading Redis, and reads Redis otherwise', async () => {
     const client = await redis.client();
     const lock = new RedisSessionLock(client, { leaseMs: 10_000, callTimeoutMs: 1_000 });
-    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), (sid, key) =>
-      lock.takeHandedOver(sid, key),
-    );
+    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), {
+      handedOver: (sid, key) => lock.takeHandedOver(sid, key),
+    });
     const load = () =>
       new Promise((resolve, reject) => store.get('loaded', (err, data) => (err ? reject(err) : resolve(data))));
     const first = await lock.acquire('loaded', 1000);
@@ -81,9 +82,9 @@ describe.skipIf(!available)('FencedStore', () => {
       callTimeoutMs: 1_000,
       dataKeyOf: (sid) => PREFIX + sid,
     });
-    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), (sid, key) =>
-      lock.takeHandedOver(sid, key),
-    );
+    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), {
+      handedOver: (sid, key) => lock.takeHandedOver(sid, key),
+    });
     const load = (sid: string) =>
       new Promise((resolve, reject) => store.get(sid, (err, data) => (err ? reject(err) : resolve(data))));
     const stored = { cookie: inAnHour(), n: 'stored' };
@@ -102,6 +103,40 @@ describe.skipIf(!available)('FencedStore', () => {
     expect(await load('read')).toEqual(later);
     await held?.release();
     await none?.release();
+  });
+
+  describe('a destroy', () => {
+    const destroyIn = (store: FencedStore, sid: string) =>
+      new Promise<unknown>((resolve) => store.destroy(sid, (err) => resolve(err ?? undefined)));
+
+    it('deletes the session when it reaches Redis in time', async () => {
+      const client = await redis.client();
+      const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), {
+        destroyInTime: { redis: client, callTimeoutMs: 1_000 },
+      });
+      await client.set(`${PREFIX}logged-out`, JSON.stringify({ cookie: inAnHour(), user: 'ravi' }));
+
+      expect(await destroyIn(store, 'logged-out')).toBeUndefined();
+
+      expect(await client.exists(`${PREFIX}logged-out`)).toBe(0);
+    });
+
+    it('deletes nothing, and says so, when it reaches Redis after its caller has given up', async () => {
+      const client = await redis.client();
+      const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), {
+        destroyInTime: { redis: client, callTimeoutMs: 200 },
+      });
+      const guest = JSON.stringify({ cookie: inAnHour(), cart: { lines: [{ productId: 'p-001', quantity: 3 }] } });
+      await client.set(`${PREFIX}guest`, guest);
+      // A hung primary: the DEL waits in its socket until the caller's bound (200 ms) is long past.
+      redis.server().pause();
+      const destroyed = destroyIn(store, 'guest');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      redis.server().resume();
+
+      expect(await destroyed).toBeInstanceOf(UnavailableError);
+      expect(await client.get(`${PREFIX}guest`)).toBe(guest);
+    });
   });
 
   it('confirms the lock first for a session without an expiry, which it cannot write in one step', async () => {

@@ -59,9 +59,10 @@ describe.skipIf(!available)('REDIS_WAIT_REPLICAS=1 on a primary without replicas
 
   it('refuses an unfenced write (a new session) too, but answers a destroy, which cannot be undone', async () => {
     const client = await redis.client();
-    const store = new FencedStore(new RedisStore({ client, prefix: 'shop:sess:' }), undefined, () =>
-      replicated(client, 1, 100),
-    );
+    const store = new FencedStore(new RedisStore({ client, prefix: 'shop:sess:' }), {
+      replicated: () => replicated(client, 1, 100),
+      destroyInTime: { redis: client, callTimeoutMs: 1_000 },
+    });
     const set = new Promise<void>((resolve, reject) =>
       store.set('unfenced', session(1), (err) => (err ? reject(err) : resolve())),
     );

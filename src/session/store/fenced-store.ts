@@ -6,8 +6,11 @@
 // And while the lock passes from request to request within this process, the next
 // request loads the session the last one wrote without reading it back from Redis.
 // With REDIS_WAIT_REPLICAS, every write is answered only once that many replicas have it.
+// A destroy is fenced in time instead: one that reaches Redis after its caller gave up
+// (DESTROY_IN_TIME) deletes nothing, so a 503 never hides a session deleted after all.
 import type { RedisStore } from 'connect-redis';
 import session, { type SessionData } from 'express-session';
+import { type Redis, WRITE_WINDOW } from '../../redis.js';
 import { UnavailableError } from '../../unavailable.js';
 import { type Callback, promised, toCallback } from './callback.js';
 import { type LockHandle, SessionLockLostError } from './lock.js';
@@ -27,6 +30,36 @@ export function fenceWith(data: object, lock: LockHandle): boolean {
   return true;
 }
 
+export type FencedStoreOptions = {
+  /**
+   * The session as its lock knows it (RedisSessionLock.takeHandedOver): read as the lock
+   * was taken, or written by the holder before; null when there is none; undefined, ask Redis.
+   */
+  handedOver?: (sid: string, key: string) => string | null | undefined;
+  /**
+   * REDIS_WAIT_REPLICAS: true once enough replicas have every write so far (WAIT, redis.ts).
+   * Fenced writes wait, and are undone, inside the lock (redis-lock.ts); the rest wait here.
+   */
+  replicated?: () => Promise<boolean>;
+  /**
+   * Destroys go through DESTROY_IN_TIME on this client, bounded as every store call is
+   * (STORE_TIMEOUT_MS): a destroy that reaches Redis too late deletes nothing.
+   */
+  destroyInTime?: { redis: Redis; callTimeoutMs: number };
+};
+
+/**
+ * Deletes KEYS[1] unless it runs after ARGV[1] (epoch ms, by Redis's clock): by then its
+ * caller has given up and answered 503, and a refused login must keep the guest's cart,
+ * a refused logout the member's session. It arrives that late when it waited for a primary
+ * (node-redis holds a command through a failover, or sends it again after one) or behind a
+ * hung one. 1 deleted (or nothing was there), -1 too late.
+ */
+export const DESTROY_IN_TIME = `local now = redis.call("time")
+if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[1]) then return -1 end
+redis.call("del", KEYS[1])
+return 1`;
+
 /**
  * In front of connect-redis, which keeps each session at its prefix + ID, serialized,
  * expiring with the session's cookie: a fenced write stores exactly that.
@@ -34,22 +67,13 @@ export function fenceWith(data: object, lock: LockHandle): boolean {
 export class FencedStore extends session.Store {
   constructor(
     private readonly inner: RedisStore,
-    /**
-     * The session as its lock knows it (RedisSessionLock.takeHandedOver): read as the lock
-     * was taken, or written by the holder before; null when there is none; undefined, ask Redis.
-     */
-    private readonly handedOver?: (sid: string, key: string) => string | null | undefined,
-    /**
-     * REDIS_WAIT_REPLICAS: true once enough replicas have every write so far (WAIT, redis.ts).
-     * Fenced writes wait, and are undone, inside the lock (redis-lock.ts); the rest wait here.
-     */
-    private readonly replicated?: () => Promise<boolean>,
+    private readonly options: FencedStoreOptions = {},
   ) {
     super();
   }
 
   get(sid: string, callback: Callback<SessionData | null>): void {
-    const value = this.handedOver?.(sid, this.inner.prefix + sid);
+    const value = this.options.handedOver?.(sid, this.inner.prefix + sid);
     if (value === undefined) {
       void this.inner.get(sid, callback);
       return;
@@ -74,7 +98,8 @@ export class FencedStore extends session.Store {
   /** `write`, then, with REDIS_WAIT_REPLICAS, the replicas' word that they have it too. */
   private async confirmed(write: Promise<void>): Promise<void> {
     await write;
-    if (this.replicated !== undefined && !(await this.replicated())) {
+    const { replicated } = this.options;
+    if (replicated !== undefined && !(await replicated())) {
       throw new UnavailableError('sessions', 'unreplicated');
     }
   }
@@ -97,15 +122,24 @@ export class FencedStore extends session.Store {
   }
 
   destroy(sid: string, callback?: (err?: unknown) => void): void {
-    // Waited for, but not refused when unconfirmed: a destroy cannot be undone, and a
-    // login refused after its guest session was deleted would lose the guest's cart.
+    // Refused when it reaches Redis too late to delete (DESTROY_IN_TIME), so nothing was.
+    // Waited for, but not refused, when no replica confirms it: a destroy cannot be undone,
+    // and a login refused after its guest session was deleted would lose the guest's cart.
     // Unconfirmed, a destroyed session can come back should the primary die just then.
     toCallback(this.destroyThenWait(sid), callback);
   }
 
   private async destroyThenWait(sid: string): Promise<void> {
-    await promised<void>((done) => void this.inner.destroy(sid, done));
-    await this.replicated?.().catch(() => false);
+    const { destroyInTime, replicated } = this.options;
+    if (destroyInTime === undefined) {
+      await promised<void>((done) => void this.inner.destroy(sid, done));
+    } else {
+      const { redis, callTimeoutMs } = destroyInTime;
+      const deadline = String(Date.now() + callTimeoutMs * WRITE_WINDOW);
+      const destroy = redis.eval(DESTROY_IN_TIME, { keys: [this.inner.prefix + sid], arguments: [deadline] });
+      if ((await destroy) === -1) throw new UnavailableError('sessions');
+    }
+    await replicated?.().catch(() => false);
   }
 
   override length(callback: Callback<number>): void {

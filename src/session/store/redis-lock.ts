@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BoundedMap } from '../../bounded-map.js';
 import type { Redis } from '../../redis.js';
-import { primaryOf, REPLICA_WINDOW, replicated } from '../../redis.js';
+import { primaryOf, REPLICA_WINDOW, replicated, WRITE_WINDOW } from '../../redis.js';
 import { callDependency, UnavailableError } from '../../unavailable.js';
 import { LocalSessionLock, type LockHandle, type SessionLock } from './lock.js';
 import { RELEASE, RENEW, TAKE_AND_READ, UNDO_FENCED, WRITE_FENCED } from './redis-lock-scripts.js';
@@ -59,12 +59,6 @@ const WANTED_MS = 200;
  * try: longer than another process's longest pause between tries (see takeInRedis).
  */
 const GIVE_WAY_MS = 100;
-/**
- * The share of a call's bound within which a fenced write must start in Redis: the rest
- * is for its answer to come back before the caller gives up and answers "not saved".
- * Redis's clock and ours must agree to well within the rest (NTP does, to milliseconds).
- */
-const WRITE_WINDOW = 0.5;
 /**
  * Keys whose failures are remembered. A key forgotten only loses its waiters' fast
  * failure: they then make their own bounded call, as if nothing had failed before them.
