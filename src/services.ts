@@ -13,7 +13,7 @@ import type { Config } from './config.js';
 import { type Db, poolCounts } from './db/connect.js';
 import { Metrics } from './metrics.js';
 import { OrderRepository } from './orders/orders.js';
-import type { Redis } from './redis.js';
+import { openWaitingConnection, type Redis } from './redis.js';
 import { LiveCarts } from './session/live-carts.js';
 import { createSessionStore, SESSION_KEY_PREFIX } from './session/setup.js';
 import { LocalSessionLock, type SessionLock } from './session/store/lock.js';
@@ -42,6 +42,8 @@ export type Services = {
   /** What GET /metrics on METRICS_PORT reports (metrics.ts). */
   metrics: Metrics;
   redis?: Redis;
+  /** REDIS_WAIT_REPLICAS: the second connection, for writes and their WAITs (redis.ts). */
+  waitingRedis?: Redis;
   /**
    * The clock (epoch ms) for login timeouts: Date.now, or in tests a fake one that
    * jumps ahead, so an idle timeout passes without the test waiting for it.
@@ -64,6 +66,7 @@ export async function createServices(
   await catalogSync.start(() => (catalog.products.length > 0 ? catalog.products : loadProducts(config.catalogFile)));
   const stock = new StockRepository(db);
   const savedCarts = new SavedCartRepository(db);
+  const waiting = redis && config.redisWaitReplicas > 0 ? await openWaitingConnection(redis) : undefined;
   const redisLock = redis
     ? new RedisSessionLock(redis, {
         leaseMs: config.lock.leaseMs,
@@ -72,13 +75,13 @@ export async function createServices(
         // The session is read in the same round trip as its lock is taken.
         dataKeyOf: (sid) => SESSION_KEY_PREFIX + sid,
         waitReplicas: config.redisWaitReplicas,
+        waiting,
       })
     : undefined;
   const metrics = new Metrics();
   if (poolCounts(db)) metrics.watchPool(() => poolCounts(db));
-  const { store, name } = createSessionStore(config, redis, redisLock, (operation, seconds) =>
-    metrics.storeCalled(operation, seconds),
-  );
+  const observe = (operation: string, seconds: number) => metrics.storeCalled(operation, seconds);
+  const { store, name } = createSessionStore(config, { redis, waiting, lock: redisLock, observe });
   return {
     config,
     catalog,
@@ -97,6 +100,7 @@ export async function createServices(
     metrics,
     lock: redisLock ?? new LocalSessionLock(config.lock.maxWaiting),
     redis,
+    waitingRedis: waiting,
     now,
   };
 }

@@ -66,8 +66,10 @@ export function shutdown(
       await finishWithin('releasing session locks', services.lock.releaseAll(), storeMs, logger);
       server.closeAllConnections();
     }
-    const { redis, db } = services;
-    if (redis && !(await finishWithin('closing Redis', redis.close(), storeMs, logger))) redis.destroy();
+    const { redis, waitingRedis, db } = services;
+    for (const client of [redis, waitingRedis]) {
+      if (client && !(await finishWithin('closing Redis', client.close(), storeMs, logger))) client.destroy();
+    }
     await finishWithin('closing the database', db.destroy(), databaseMs, logger);
     logger.info('shut down');
     // pino writes asynchronously: flush first, or the last lines come out of order or not at all.

@@ -152,8 +152,7 @@ export function connectRedis(config: Config, logger: Logger, giveUpAt: number): 
 /**
  * Redis found through Sentinel: node-redis asks the sentinels for the primary, connects
  * to it, and on a failover (the sentinels announce the new primary) moves every command
- * there. One connection to the primary, so that WAIT follows the writes it is about
- * (redis.ts). Commands sent meanwhile wait for the new primary, each within its own bound.
+ * there. Commands sent meanwhile wait for the new primary, each within its own bound.
  */
 export async function waitForSentinel(config: Config, logger: Logger, giveUpAt: number): Promise<RedisSentinelType> {
   const sentinel = config.redisSentinel;

@@ -7,7 +7,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session, { type Store } from 'express-session';
 import createMemoryStore from 'memorystore';
 import type { Config } from '../config.js';
-import { REPLICA_WINDOW, type Redis, replicated } from '../redis.js';
+import type { Redis } from '../redis.js';
 import type { AuthPolicy } from './middleware.js';
 import type { SessionPolicy } from './state.js';
 import { FencedStore } from './store/fenced-store.js';
@@ -27,19 +27,23 @@ const logs = new WeakMap<Store, StoreLog>();
 /** The log of what requests wrote to `store`; undefined while the inspector is off. */
 export const storeLogOf = (store: Store): StoreLog | undefined => logs.get(store);
 
-/** memorystore by default; Redis when several processes must share sessions. */
-/** `lock`: the Redis session lock, which hands each session on with its lock (fenced-store.ts). */
-export function createSessionStore(
-  config: Config,
-  redis?: Redis,
-  lock?: RedisSessionLock,
+export type SessionStoreOptions = {
+  redis?: Redis;
+  /** REDIS_WAIT_REPLICAS: the connection writes that WAIT go through (redis.ts, openWaitingConnection). */
+  waiting?: Redis;
+  /** The Redis session lock, which hands each session on with its lock (fenced-store.ts). */
+  lock?: RedisSessionLock;
   /** Told how long each store call took (metrics.ts). */
-  observe?: StoreObserver,
-): SessionStoreInfo {
+  observe?: StoreObserver;
+};
+
+/** memorystore by default; Redis when several processes must share sessions. */
+export function createSessionStore(config: Config, options: SessionStoreOptions = {}): SessionStoreInfo {
+  const { redis, observe } = options;
   const log = config.session.inspector ? new StoreLog() : undefined;
   // Inside the guard: a write the guard skips (session/store/guarded-store.ts) never happened.
   const recorded = (store: Store) => (log ? new RecordingStore(store, log) : store);
-  const info = redis ? redisStore(config, redis, recorded, lock, observe) : memoryStore(config, recorded, observe);
+  const info = redis ? redisStore(config, redis, recorded, options) : memoryStore(config, recorded, observe);
   if (log) logs.set(info.store, log);
   return info;
 }
@@ -51,18 +55,16 @@ function redisStore(
   config: Config,
   redis: Redis,
   recorded: (s: Store) => Store,
-  lock?: RedisSessionLock,
-  observe?: StoreObserver,
+  { lock, waiting, observe }: SessionStoreOptions,
 ): SessionStoreInfo {
   // TTLs come from each session's cookie.maxAge (see ShopSession.refreshLifetime).
   // Writes under a session lock are checked against it in the same step (fenced-store.ts).
   const handedOver = lock && ((sid: string, key: string) => lock.takeHandedOver(sid, key));
-  // WAIT's own bound leaves the rest of the store call's for its answer to come back.
-  const { redisWaitReplicas: replicas, timeouts } = config;
-  const confirmed = replicas > 0 ? () => replicated(redis, replicas, timeouts.storeMs * REPLICA_WINDOW) : undefined;
+  // Destroys, and with REDIS_WAIT_REPLICAS every write, are bounded by Redis's clock too.
+  const { storeMs } = config.timeouts;
+  const writes = { client: redis, callTimeoutMs: storeMs, waitReplicas: config.redisWaitReplicas, waiting };
   const inner = new RedisStore({ client: redis, prefix: SESSION_KEY_PREFIX });
-  const destroyInTime = { redis, callTimeoutMs: timeouts.storeMs };
-  const store = new FencedStore(inner, { handedOver, replicated: confirmed, destroyInTime });
+  const store = new FencedStore(inner, { handedOver, redis: writes });
   return { store: new GuardedStore(recorded(store), config.timeouts.storeMs, observe), name: 'redis' };
 }
 

@@ -112,7 +112,7 @@ describe.skipIf(!available)('FencedStore', () => {
     it('deletes the session when it reaches Redis in time', async () => {
       const client = await redis.client();
       const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), {
-        destroyInTime: { redis: client, callTimeoutMs: 1_000 },
+        redis: { client, callTimeoutMs: 1_000, waitReplicas: 0 },
       });
       await client.set(`${PREFIX}logged-out`, JSON.stringify({ cookie: inAnHour(), user: 'ravi' }));
 
@@ -124,7 +124,7 @@ describe.skipIf(!available)('FencedStore', () => {
     it('deletes nothing, and says so, when it reaches Redis after its caller has given up', async () => {
       const client = await redis.client();
       const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), {
-        destroyInTime: { redis: client, callTimeoutMs: 200 },
+        redis: { client, callTimeoutMs: 200, waitReplicas: 0 },
       });
       const guest = JSON.stringify({ cookie: inAnHour(), cart: { lines: [{ productId: 'p-001', quantity: 3 }] } });
       await client.set(`${PREFIX}guest`, guest);

@@ -10,7 +10,7 @@
 // (DESTROY_IN_TIME) deletes nothing, so a 503 never hides a session deleted after all.
 import type { RedisStore } from 'connect-redis';
 import session, { type SessionData } from 'express-session';
-import { type Redis, WRITE_WINDOW } from '../../redis.js';
+import { REPLICA_WINDOW, type Redis, replicated, type Send, sendCommand, WRITE_WINDOW } from '../../redis.js';
 import { UnavailableError } from '../../unavailable.js';
 import { type Callback, promised, toCallback } from './callback.js';
 import { type LockHandle, SessionLockLostError } from './lock.js';
@@ -37,15 +37,13 @@ export type FencedStoreOptions = {
    */
   handedOver?: (sid: string, key: string) => string | null | undefined;
   /**
-   * REDIS_WAIT_REPLICAS: true once enough replicas have every write so far (WAIT, redis.ts).
-   * Fenced writes wait, and are undone, inside the lock (redis-lock.ts); the rest wait here.
+   * The client connect-redis uses, for the writes made here instead: destroys fenced in
+   * time (DESTROY_IN_TIME), and with REDIS_WAIT_REPLICAS every write followed by WAIT, both
+   * on `waiting` (redis.ts, openWaitingConnection). Fenced writes wait, and are undone,
+   * inside the lock (redis-lock.ts). Without it, connect-redis does the unfenced writes and
+   * the destroys.
    */
-  replicated?: () => Promise<boolean>;
-  /**
-   * Destroys go through DESTROY_IN_TIME on this client, bounded as every store call is
-   * (STORE_TIMEOUT_MS): a destroy that reaches Redis too late deletes nothing.
-   */
-  destroyInTime?: { redis: Redis; callTimeoutMs: number };
+  redis?: { client: Redis; callTimeoutMs: number; waitReplicas: number; waiting?: Redis };
 };
 
 /**
@@ -86,35 +84,50 @@ export class FencedStore extends session.Store {
 
   set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
     const fence = fences.get(data);
-    if (fence === undefined) {
-      // Only a session nobody holds the lock of (a new one) is written so: refused, its
-      // cookie is never sent, and the copy the primary may keep names nobody's session.
-      toCallback(this.confirmed(promised<void>((done) => void this.inner.set(sid, data, done))), callback);
-      return;
-    }
-    toCallback(this.setFenced(sid, data, fence), callback);
-  }
-
-  /** `write`, then, with REDIS_WAIT_REPLICAS, the replicas' word that they have it too. */
-  private async confirmed(write: Promise<void>): Promise<void> {
-    await write;
-    const { replicated } = this.options;
-    if (replicated !== undefined && !(await replicated())) {
-      throw new UnavailableError('sessions', 'unreplicated');
-    }
+    toCallback(fence === undefined ? this.setUnfenced(sid, data) : this.setFenced(sid, data, fence), callback);
   }
 
   private async setFenced(sid: string, data: SessionData, fence: Fence): Promise<void> {
     const ttlSeconds = secondsLeft(data);
     if (ttlSeconds === undefined || ttlSeconds <= 0) {
       // Not a plain write (no expiry, or one already past, which connect-redis turns
-      // into a delete): confirm the lock first, then let connect-redis do it.
+      // into a delete): confirm the lock first, then write it as connect-redis would.
       if (!(await fence.lock.confirm())) throw new SessionLockLostError();
-      await this.confirmed(promised<void>((done) => void this.inner.set(sid, data, done)));
+      await this.setUnfenced(sid, data);
       return;
     }
     const value = this.inner.serializer.stringify(data);
     if (!(await fence.writeFenced(this.inner.prefix + sid, value, ttlSeconds))) throw new SessionLockLostError();
+  }
+
+  /**
+   * A write no lock checks as it writes: a new session, whose lock nobody holds, or one
+   * whose lock was confirmed just before. With REDIS_WAIT_REPLICAS it is refused when no
+   * replica confirms it; a new session's cookie is then never sent, and the copy the
+   * primary may keep names nobody's session.
+   */
+  private async setUnfenced(sid: string, data: SessionData): Promise<void> {
+    const { redis } = this.options;
+    if (redis === undefined || redis.waitReplicas === 0) {
+      await promised<void>((done) => void this.inner.set(sid, data, done));
+      return;
+    }
+    // What connect-redis would send: the session expiring with its cookie, or a delete
+    // for one already past; without an expiry, connect-redis's own ttl.
+    const key = this.inner.prefix + sid;
+    const ttlSeconds = secondsLeft(data) ?? (typeof this.inner.ttl === 'number' ? this.inner.ttl : 0);
+    const value = this.inner.serializer.stringify(data);
+    const words = ttlSeconds > 0 ? ['SET', key, value, 'EX', String(ttlSeconds)] : ['DEL', key];
+    const send = this.waitingSend(redis);
+    await send(words);
+    if (!(await replicated(send, redis.waitReplicas, redis.callTimeoutMs * REPLICA_WINDOW))) {
+      throw new UnavailableError('sessions', 'unreplicated');
+    }
+  }
+
+  /** Commands on the connection the writes that WAIT go through, and their WAITs. */
+  private waitingSend({ client, waiting }: NonNullable<FencedStoreOptions['redis']>): Send {
+    return (words) => sendCommand(waiting ?? client, words);
   }
 
   override touch(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
@@ -130,16 +143,21 @@ export class FencedStore extends session.Store {
   }
 
   private async destroyThenWait(sid: string): Promise<void> {
-    const { destroyInTime, replicated } = this.options;
-    if (destroyInTime === undefined) {
+    const { redis } = this.options;
+    if (redis === undefined) {
       await promised<void>((done) => void this.inner.destroy(sid, done));
-    } else {
-      const { redis, callTimeoutMs } = destroyInTime;
-      const deadline = String(Date.now() + callTimeoutMs * WRITE_WINDOW);
-      const destroy = redis.eval(DESTROY_IN_TIME, { keys: [this.inner.prefix + sid], arguments: [deadline] });
-      if ((await destroy) === -1) throw new UnavailableError('sessions');
+      return;
     }
-    await replicated?.().catch(() => false);
+    const { client, waitReplicas, callTimeoutMs } = redis;
+    const deadline = String(Date.now() + callTimeoutMs * WRITE_WINDOW);
+    const words = ['EVAL', DESTROY_IN_TIME, '1', this.inner.prefix + sid, deadline];
+    if (waitReplicas === 0) {
+      if ((await sendCommand(client, words)) === -1) throw new UnavailableError('sessions');
+      return;
+    }
+    const send = this.waitingSend(redis);
+    if ((await send(words)) === -1) throw new UnavailableError('sessions');
+    await replicated(send, waitReplicas, callTimeoutMs * REPLICA_WINDOW);
   }
 
   override length(callback: Callback<number>): void {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BoundedMap } from '../../bounded-map.js';
 import type { Redis } from '../../redis.js';
-import { primaryOf, REPLICA_WINDOW, replicated, WRITE_WINDOW } from '../../redis.js';
+import { primaryOf, REPLICA_WINDOW, replicated, type Send, sendCommand, WRITE_WINDOW } from '../../redis.js';
 import { callDependency, UnavailableError } from '../../unavailable.js';
 import { LocalSessionLock, type LockHandle, type SessionLock } from './lock.js';
 import { RELEASE, RENEW, TAKE_AND_READ, UNDO_FENCED, WRITE_FENCED } from './redis-lock-scripts.js';
@@ -31,6 +31,8 @@ export type RedisLockOptions = {
    * have it (WAIT); otherwise it is undone and refused. 0 or unset: the primary's word.
    */
   waitReplicas?: number;
+  /** Where the writes that WAIT, and their WAITs, go (redis.ts, openWaitingConnection); unset, `redis`. */
+  waiting?: Redis;
 };
 
 type Held = {
@@ -229,47 +231,51 @@ export class RedisSessionLock implements SessionLock {
   private async writeUnder(held: Held, key: string, value: string, ttlSeconds: number): Promise<boolean> {
     if (held.lost) return false;
     const startedAt = Date.now();
-    const keepBefore = (this.options.waitReplicas ?? 0) > 0;
+    const replicas = this.options.waitReplicas ?? 0;
     const lease = String(this.options.leaseMs);
     const deadline = String(startedAt + this.options.callTimeoutMs * WRITE_WINDOW);
-    const args = {
-      keys: [held.lockKey, key],
-      arguments: [held.token, lease, value, String(ttlSeconds), deadline, keepBefore ? '1' : '0'],
-    };
-    const primary = primaryOf(this.redis);
-    const reply = await this.call(held.lockKey, this.redis.eval(WRITE_FENCED, args));
-    const outcome = Array.isArray(reply) ? reply[0] : reply;
-    // -1, too late: nothing written, but the lock is still ours, and release() must free it.
-    if (outcome === 0) held.lost = true;
-    held.known = undefined;
-    if (outcome !== 1) return false;
-    if (Array.isArray(reply)) await this.keepOnlyIfReplicated(held, key, value, reply, startedAt, primary);
+    const keys = [held.lockKey, key];
+    const args = [held.token, lease, value, String(ttlSeconds), deadline];
+    if (replicas === 0) {
+      const reply = await this.call(held.lockKey, this.redis.eval(WRITE_FENCED, { keys, arguments: [...args, '0'] }));
+      if (!this.written(held, reply)) return false;
+    } else {
+      const decideBy = startedAt + this.options.callTimeoutMs * REPLICA_WINDOW;
+      const waiting = this.options.waiting ?? this.redis;
+      const send: Send = (words) => sendCommand(waiting, words);
+      const primary = primaryOf(waiting);
+      const reply = await this.call(held.lockKey, send(['EVAL', WRITE_FENCED, '2', ...keys, ...args, '1']));
+      if (!this.written(held, reply)) return false;
+      const confirmed = await this.call(held.lockKey, replicated(send, replicas, decideBy - Date.now())).catch(
+        () => false,
+      );
+      // A confirmation that came back late is no better than none: the caller may have given up.
+      // Nor is one from a new primary: its WAIT was about another connection's writes.
+      const kept = confirmed && Date.now() <= decideBy && primaryOf(waiting) === primary;
+      if (!kept) await this.undo(held, key, value, reply as unknown[]);
+    }
     held.known = { key, value };
     return true;
   }
 
   /**
-   * REDIS_WAIT_REPLICAS: the write just made at `key` stays only if enough replicas confirm
-   * it in time. Otherwise it is put back as it was (`before`, from WRITE_FENCED) and the
-   * write is refused: an answer of "saved" must survive the primary's death. Should the
-   * undo itself fail, the primary keeps the change, unconfirmed, and the answer is 503 all the same.
+   * What WRITE_FENCED answered: 1 (or { 1, … }) written. 0, the lock is lost; -1, too late:
+   * nothing written, but the lock is still ours, and release() must free it.
    */
-  private async keepOnlyIfReplicated(
-    held: Held,
-    key: string,
-    written: string,
-    before: unknown[],
-    startedAt: number,
-    primary: string | undefined,
-  ): Promise<void> {
-    const replicas = this.options.waitReplicas ?? 0;
-    const decideBy = startedAt + this.options.callTimeoutMs * REPLICA_WINDOW;
-    const confirmed = await this.call(held.lockKey, replicated(this.redis, replicas, decideBy - Date.now())).catch(
-      () => false,
-    );
-    // A confirmation that came back late is no better than none: the caller may have given up.
-    // Nor is one from a new primary: its WAIT was about another connection's writes.
-    if (confirmed && Date.now() <= decideBy && primaryOf(this.redis) === primary) return;
+  private written(held: Held, reply: unknown): boolean {
+    const outcome = Array.isArray(reply) ? reply[0] : reply;
+    if (outcome === 0) held.lost = true;
+    held.known = undefined;
+    return outcome === 1;
+  }
+
+  /**
+   * REDIS_WAIT_REPLICAS: the write just made at `key` was not confirmed by enough replicas
+   * in time. It is put back as it was (`before`, from WRITE_FENCED) and refused: an answer
+   * of "saved" must survive the primary's death. Should the undo itself fail, the primary
+   * keeps the change, unconfirmed, and the answer is 503 all the same.
+   */
+  private async undo(held: Held, key: string, written: string, before: unknown[]): Promise<never> {
     const [, value, pttl] = before;
     const undo = {
       keys: [held.lockKey, key],
