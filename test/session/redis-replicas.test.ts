@@ -5,7 +5,7 @@ import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
 import { createClient, type RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replicated } from '../../src/redis.js';
+import { openWaitingConnection, replicated } from '../../src/redis.js';
 import { FencedStore } from '../../src/session/store/fenced-store.js';
 import { RedisSessionLock } from '../../src/session/store/redis-lock.js';
 import { UNDO_FENCED, WRITE_FENCED } from '../../src/session/store/redis-lock-scripts.js';
@@ -19,6 +19,14 @@ const withReplica = available && toolAvailable('redis-sentinel', redisSentinelIn
 
 const lockOn = (redis: RedisClientType) =>
   new RedisSessionLock(redis, { leaseMs: 10_000, callTimeoutMs: 1_000, waitReplicas: 1 });
+
+/** Asks until `check` is true, for at most 5 s. */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  for (const deadline = Date.now() + 5_000; !(await check()); ) {
+    if (Date.now() > deadline) throw new Error('never happened');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 const session = (n: number): SessionData =>
   ({ cookie: { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000) }, n }) as unknown as SessionData;
@@ -69,6 +77,28 @@ describe.skipIf(!available)('REDIS_WAIT_REPLICAS=1 on a primary without replicas
     const destroyed = await new Promise((resolve) => store.destroy('unfenced', (err) => resolve(err ?? 'done')));
     expect(destroyed).toBe('done');
     expect(await client.exists('shop:sess:unfenced')).toBe(0);
+  });
+
+  it('holds up no read while a write waits for a replica: the write and its WAIT have a connection of their own', async () => {
+    const client = await redis.client();
+    const admin = await redis.client();
+    const waiting = await openWaitingConnection(client);
+    // A 4 s bound: the WAIT blocks for 3 s (REPLICA_WINDOW) before the write is undone.
+    const lock = new RedisSessionLock(client, { leaseMs: 10_000, callTimeoutMs: 4_000, waitReplicas: 1, waiting });
+    const handle = await lock.acquire('busy', 1000);
+    const write = handle?.writeFenced?.('shop:sess:busy', '{"n":1}', 60).catch((err: unknown) => err);
+    // A client blocked (flag b) in WAIT, as Redis lists its connections.
+    const blockedInWait = async () =>
+      /flags=[a-zA-Z]*b[a-zA-Z]* .*cmd=wait/.test(String(await admin.sendCommand(['CLIENT', 'LIST'])));
+    await eventually(blockedInWait);
+
+    // Read on the shared connection: answered while the WAIT is still blocked.
+    expect(await client.get('shop:sess:busy')).toBe('{"n":1}');
+    expect(await blockedInWait()).toBe(true);
+
+    expect(await write).toMatchObject({ trouble: 'unreplicated' });
+    await handle?.release();
+    waiting.destroy();
   });
 
   it('WAIT is never sent with 0, which would block for ever', async () => {
