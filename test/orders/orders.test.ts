@@ -1,3 +1,4 @@
+import type { KyselyPlugin } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/catalog.js';
 import type { Product } from '../../src/catalog/products.js';
@@ -54,6 +55,23 @@ async function addUser(id: string) {
     .insertInto('users')
     .values({ id, username: id, password_hash: 'unused', prefs: '{}', created_at: new Date().toISOString() })
     .execute();
+}
+
+/**
+ * The database, with every stock decrement it is asked for noted (by product id, in the
+ * order they were sent): the order in which a transaction locks the stock rows.
+ */
+function noteDecrements(db: Db): { db: Db; decremented: unknown[] } {
+  const decremented: unknown[] = [];
+  const plugin: KyselyPlugin = {
+    transformQuery({ node, queryId }) {
+      const { sql, parameters } = db.getExecutor().compileQuery(node, queryId);
+      if (/^update "stock"/.test(sql)) decremented.push(parameters[1]);
+      return node;
+    },
+    transformResult: async ({ result }) => result,
+  };
+  return { db: db.withPlugin(plugin), decremented };
 }
 
 /** The error a promise rejects with (fails the test if it resolves). */
@@ -115,6 +133,27 @@ describe('OrderRepository.place', () => {
     expect(await rowCounts()).toEqual({ orders: 1, lines: 1 });
   });
 
+  it('returns the order already placed with the token even once the stock it took has run out', async () => {
+    const first = await orders.place(order('t-1', [line('b', 3)]));
+    const again = await orders.place(order('t-1', [line('b', 3)]));
+    expect(again).toEqual({ order: first.order, created: false });
+    expect(await rowCounts()).toEqual({ orders: 1, lines: 1 });
+  });
+
+  it('passes on the database’s own failure, not that of a lookup made after it', async () => {
+    let failures = 0;
+    const failing: KyselyPlugin = {
+      transformQuery() {
+        failures++;
+        throw new Error(`query ${failures} failed`);
+      },
+      transformResult: async ({ result }) => result,
+    };
+    const broken = new OrderRepository(db.withPlugin(failing));
+    await expect(broken.place(order('t-1', [line('a', 1)]))).rejects.toThrow(/^query 1 failed$/);
+    expect(failures).toBe(1);
+  });
+
   it('refuses lines that want more than is left, listing each, and writes nothing', async () => {
     const err = await rejection(orders.place(order('t-1', [line('a', 2), line('b', 5), line('c', 1)])));
     expect(err).toBeInstanceOf(OutOfStockError);
@@ -123,10 +162,32 @@ describe('OrderRepository.place', () => {
       { productId: 'b', requested: 5, available: 3 },
       { productId: 'c', requested: 1, available: 0 },
     ]);
+    expect(err.message).toBe('Some items are no longer available in the quantity you wanted');
     // The decrement of the line that fitted is rolled back with the rest.
     expect(await levels()).toEqual({ a: 10, b: 3, c: 0 });
     expect(await rowCounts()).toEqual({ orders: 0, lines: 0 });
     expect(await orders.findByToken('t-1')).toBeUndefined();
+  });
+
+  it('lists the shortages in the order of the cart, not of the product ids', async () => {
+    const err = await rejection(orders.place(order('t-1', [line('c', 1), line('a', 11), line('b', 4)])));
+    expect(err).toBeInstanceOf(OutOfStockError);
+    if (!(err instanceof OutOfStockError)) return;
+    expect(err.shortages.map((s) => s.productId)).toEqual(['c', 'a', 'b']);
+  });
+
+  // Two carts holding the same products in opposite order must queue on PostgreSQL's row
+  // locks, not deadlock: every order takes the rows in one order, by product id.
+  it('takes the stock rows in product-id order, whatever the order of the cart', async () => {
+    const noted = noteDecrements(db);
+    const repository = new OrderRepository(noted.db);
+    const { order: placed } = await repository.place(order('t-1', [line('b', 1), line('a', 2)]));
+    expect(noted.decremented).toEqual(['a', 'b']);
+    expect(placed.lines.map((l) => l.productId)).toEqual(['b', 'a']);
+
+    noted.decremented.length = 0;
+    await rejection(repository.place(order('t-2', [line('b', 1), line('c', 1), line('a', 1)])));
+    expect(noted.decremented).toEqual(['a', 'b', 'c']);
   });
 
   it('treats a product without a stock row as sold out', async () => {
@@ -141,6 +202,12 @@ describe('OrderRepository.place', () => {
     expect(err).toBeInstanceOf(OutOfStockError);
     if (err instanceof OutOfStockError) expect(err.shortages).toEqual([{ productId: 'b', requested: 2, available: 1 }]);
     expect((await levels()).b).toBe(3);
+  });
+
+  it('takes the lines of a product listed twice in the order of the cart', async () => {
+    const err = await rejection(orders.place(order('t-1', [line('b', 1), line('b', 3)])));
+    expect(err).toBeInstanceOf(OutOfStockError);
+    if (err instanceof OutOfStockError) expect(err.shortages).toEqual([{ productId: 'b', requested: 3, available: 2 }]);
   });
 
   it('lets a refused token be used again once the order fits', async () => {
