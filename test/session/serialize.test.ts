@@ -379,6 +379,41 @@ describe('serializeBySession', () => {
     );
   });
 
+  it('gives the lock back, or abandons it, without a logger to tell', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const unhandled: unknown[] = [];
+    const note = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', note);
+    const handle = {
+      confirm: async () => true,
+      release: async () => {
+        throw new Error('gone');
+      },
+      abandon: vi.fn(),
+    };
+    const serialize = serializeBySession(
+      { acquire: async () => handle, tryAcquire: () => handle, releaseAll: async () => {} },
+      options,
+    );
+    try {
+      const released = exchange(signed('abc'));
+      Reflect.deleteProperty(released.req, 'log');
+      serialize(...released.asExpress, released.next);
+      released.res.end();
+      await new Promise((resolve) => setImmediate(resolve)); // a rejection left unhandled is reported by now
+      expect(unhandled).toEqual([]);
+
+      const stuck = exchange(signed('abc'));
+      Reflect.deleteProperty(stuck.req, 'log');
+      serialize(...stuck.asExpress, stuck.next);
+      stuck.res.emit('close');
+      expect(() => vi.advanceTimersByTime(options.abandonAfterMs)).not.toThrow();
+      expect(handle.abandon).toHaveBeenCalledTimes(1);
+    } finally {
+      process.off('unhandledRejection', note);
+    }
+  });
+
   it('passes on any other refusal of the lock without the queue warning, and works without a logger', async () => {
     const down = new Error('the store is down');
     const serialize = serializeBySession(
