@@ -59,12 +59,11 @@ function redisStore(
 ): SessionStoreInfo {
   // TTLs come from each session's cookie.maxAge (see ShopSession.refreshLifetime).
   // Writes under a session lock are checked against it in the same step (fenced-store.ts).
-  const handedOver = lock && ((sid: string, key: string) => lock.takeHandedOver(sid, key));
   // Destroys, and with REDIS_WAIT_REPLICAS every write, are bounded by Redis's clock too.
   const { storeMs } = config.timeouts;
   const writes = { client: redis, callTimeoutMs: storeMs, waitReplicas: config.redisWaitReplicas, waiting };
   const inner = new RedisStore({ client: redis, prefix: SESSION_KEY_PREFIX });
-  const store = new FencedStore(inner, { handedOver, redis: writes });
+  const store = new FencedStore(inner, { known: lock, redis: writes });
   return { store: new GuardedStore(recorded(store), config.timeouts.storeMs, observe), name: 'redis' };
 }
 

@@ -53,12 +53,10 @@ describe.skipIf(!available)('FencedStore', () => {
     expect(await stored()).toMatchObject({ n: 1 });
   });
 
-  it('loads a session handed on with its lock without reading Redis, and reads Redis otherwise', async () => {
+  it('loads a session handed on with its lock without reading Redis, until a touch, and reads Redis otherwise', async () => {
     const client = await redis.client();
     const lock = new RedisSessionLock(client, { leaseMs: 10_000, callTimeoutMs: 1_000 });
-    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), {
-      handedOver: (sid, key) => lock.takeHandedOver(sid, key),
-    });
+    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), { known: lock });
     const load = () =>
       new Promise((resolve, reject) => store.get('loaded', (err, data) => (err ? reject(err) : resolve(data))));
     const first = await lock.acquire('loaded', 1000);
@@ -68,23 +66,24 @@ describe.skipIf(!available)('FencedStore', () => {
     await new Promise((resolve) => store.set('loaded', data as unknown as SessionData, resolve));
     await first?.release();
     await next;
-    // Redis now holds something else (no lock holder would do this): the handed-on copy wins once.
+    // Redis now holds something else (no lock holder would do this): the handed-on copy wins.
     await client.set(`${PREFIX}loaded`, JSON.stringify({ cookie: inAnHour(), n: 'from redis' }));
 
     expect(await load()).toEqual(data);
+    expect(await load()).toEqual(data);
+    // A touch may delete a session (an expiry already past): from then on, Redis is read.
+    await new Promise((resolve) => store.touch('loaded', data as unknown as SessionData, resolve));
     expect(await load()).toMatchObject({ n: 'from redis' });
   });
 
-  it('loads a session read in the same round trip as its lock was taken, and knows when there is none', async () => {
+  it('loads a session read in the same round trip as its lock was taken, and knows when there is none, until it is destroyed', async () => {
     const client = await redis.client();
     const lock = new RedisSessionLock(client, {
       leaseMs: 10_000,
       callTimeoutMs: 1_000,
       dataKeyOf: (sid) => PREFIX + sid,
     });
-    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), {
-      handedOver: (sid, key) => lock.takeHandedOver(sid, key),
-    });
+    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), { known: lock });
     const load = (sid: string) =>
       new Promise((resolve, reject) => store.get(sid, (err, data) => (err ? reject(err) : resolve(data))));
     const stored = { cookie: inAnHour(), n: 'stored' };
@@ -99,7 +98,10 @@ describe.skipIf(!available)('FencedStore', () => {
     await client.set(`${PREFIX}nothing-stored`, JSON.stringify(later));
     expect(await load('read')).toEqual(stored);
     expect(await load('nothing-stored')).toBeNull();
-    // Given out once: the next load reads Redis.
+    expect(await load('read')).toEqual(stored);
+    // Destroyed and written again behind the lock's back: Redis is read.
+    await new Promise((resolve) => store.destroy('read', resolve));
+    await client.set(`${PREFIX}read`, JSON.stringify(later));
     expect(await load('read')).toEqual(later);
     await held?.release();
     await none?.release();

@@ -154,26 +154,31 @@ describe.skipIf(!available)('RedisSessionLock', () => {
     await retry?.release();
   });
 
-  it('hands what a holder wrote on to the next holder in its process, once, and never across a release', async () => {
+  it('hands what a holder wrote on to the next holders in its process until it is forgotten, and never across a release', async () => {
     const [one, two] = [await lockOn(), await lockOn()];
     const first = await one.acquire('handed', 1000);
     const next = one.acquire('handed', 1000); // queued behind it, in the same process
     await first?.writeFenced?.('shop:sess:handed', '{"n":1}', 60);
-    expect(one.takeHandedOver('handed', 'shop:sess:other')).toBeUndefined(); // another key
+    expect(one.valueOf('handed', 'shop:sess:other')).toBeUndefined(); // another key
     await first?.release();
     const second = await next;
 
-    expect(one.takeHandedOver('handed', 'shop:sess:handed')).toBe('{"n":1}');
-    expect(one.takeHandedOver('handed', 'shop:sess:handed')).toBeUndefined(); // once
+    // Each load of the holder gets it (a request that only reads writes nothing to update it).
+    expect(one.valueOf('handed', 'shop:sess:handed')).toBe('{"n":1}');
+    expect(one.valueOf('handed', 'shop:sess:handed')).toBe('{"n":1}');
+    // Changed other than by a fenced write (a destroy, a touch): no longer known.
+    one.forget('shop:sess:handed');
+    expect(one.valueOf('handed', 'shop:sess:handed')).toBeUndefined();
 
     // Written again, then released to Redis: another process writes; the value is not handed back.
     await second?.writeFenced?.('shop:sess:handed', '{"n":2}', 60);
+    expect(one.valueOf('handed', 'shop:sess:handed')).toBe('{"n":2}');
     await second?.release();
     const elsewhere = await two.acquire('handed', 1000);
     await elsewhere?.writeFenced?.('shop:sess:handed', '{"n":3}', 60);
     await elsewhere?.release();
     const again = await one.acquire('handed', 1000);
-    expect(one.takeHandedOver('handed', 'shop:sess:handed')).toBeUndefined();
+    expect(one.valueOf('handed', 'shop:sess:handed')).toBeUndefined();
     await again?.release();
   });
 

@@ -4,7 +4,7 @@
 // can land in a gap between "still ours?" and the SET, and the save costs one round
 // trip instead of two. Sessions written without a lock go to connect-redis as usual.
 // And while the lock passes from request to request within this process, the next
-// request loads the session the last one wrote without reading it back from Redis.
+// request loads the session the last one read or wrote without reading it from Redis.
 // With REDIS_WAIT_REPLICAS, every write is answered only once that many replicas have it.
 // A destroy is fenced in time instead: one that reaches Redis after its caller gave up
 // (DESTROY_IN_TIME) deletes nothing, so a 503 never hides a session deleted after all.
@@ -30,12 +30,19 @@ export function fenceWith(data: object, lock: LockHandle): boolean {
   return true;
 }
 
-export type FencedStoreOptions = {
+/** What the session lock knows each locked session's key holds (RedisSessionLock). */
+export type KnownSessions = {
   /**
-   * The session as its lock knows it (RedisSessionLock.takeHandedOver): read as the lock
-   * was taken, or written by the holder before; null when there is none; undefined, ask Redis.
+   * The session as its lock knows it: read as the lock was taken, or written by a holder
+   * before; null when there is none; undefined, ask Redis.
    */
-  handedOver?: (sid: string, key: string) => string | null | undefined;
+  valueOf(sid: string, key: string): string | null | undefined;
+  /** `key` is about to change other than by a fenced write: what was known of it is no longer sure. */
+  forget(key: string): void;
+};
+
+export type FencedStoreOptions = {
+  known?: KnownSessions;
   /**
    * The client connect-redis uses, for the writes made here instead: destroys fenced in
    * time (DESTROY_IN_TIME), and with REDIS_WAIT_REPLICAS every write followed by WAIT, both
@@ -71,7 +78,7 @@ export class FencedStore extends session.Store {
   }
 
   get(sid: string, callback: Callback<SessionData | null>): void {
-    const value = this.options.handedOver?.(sid, this.inner.prefix + sid);
+    const value = this.options.known?.valueOf(sid, this.inner.prefix + sid);
     if (value === undefined) {
       void this.inner.get(sid, callback);
       return;
@@ -107,6 +114,7 @@ export class FencedStore extends session.Store {
    * primary may keep names nobody's session.
    */
   private async setUnfenced(sid: string, data: SessionData): Promise<void> {
+    this.options.known?.forget(this.inner.prefix + sid);
     const { redis } = this.options;
     if (redis === undefined || redis.waitReplicas === 0) {
       await promised<void>((done) => void this.inner.set(sid, data, done));
@@ -131,6 +139,8 @@ export class FencedStore extends session.Store {
   }
 
   override touch(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
+    // A touch keeps the value, but an expiry already past deletes it.
+    this.options.known?.forget(this.inner.prefix + sid);
     void this.inner.touch(sid, data, callback);
   }
 
@@ -143,6 +153,7 @@ export class FencedStore extends session.Store {
   }
 
   private async destroyThenWait(sid: string): Promise<void> {
+    this.options.known?.forget(this.inner.prefix + sid);
     const { redis } = this.options;
     if (redis === undefined) {
       await promised<void>((done) => void this.inner.destroy(sid, done));

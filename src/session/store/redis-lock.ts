@@ -23,7 +23,7 @@ export type RedisLockOptions = {
   prefix?: string;
   /**
    * Where the session of a locked ID is kept (`shop:sess:` + ID): read in the same round
-   * trip as the lock is taken, and given to the store once (takeHandedOver).
+   * trip as the lock is taken, and given to the store (valueOf).
    */
   dataKeyOf?: (key: string) => string;
   /**
@@ -295,18 +295,22 @@ export class RedisSessionLock implements SessionLock {
    * What Redis holds at `dataKey` (null: nothing) under the lock on `key` that this process
    * holds: read as the lock was taken, or last written under it by this holder or one that
    * handed the lock to it. The lock has not left this process since, so nobody else can
-   * have written there, and reading it again would only cost a round trip. Given out once;
-   * undefined when not known.
+   * have written there, and reading it again would only cost a round trip. Given to each
+   * holder in turn, until a change other than a fenced write (forget); undefined when not known.
    */
-  takeHandedOver(key: string, dataKey: string): string | null | undefined {
+  valueOf(key: string, dataKey: string): string | null | undefined {
     const lockKey = this.prefix + key;
     for (const held of this.held) {
-      if (held.lockKey !== lockKey || held.known?.key !== dataKey) continue;
-      const { value } = held.known;
-      held.known = undefined;
-      return value;
+      if (held.lockKey === lockKey && held.known?.key === dataKey) return held.known.value;
     }
     return undefined;
+  }
+
+  /** `dataKey` is about to change other than by a fenced write (a destroy, a touch): what was known of it is no longer sure. */
+  forget(dataKey: string): void {
+    for (const held of [...this.held, ...this.handedOff.values()]) {
+      if (held.known?.key === dataKey) held.known = undefined;
+    }
   }
 
   /** A waiter in another process has asked for this lock within WANTED_MS. */
