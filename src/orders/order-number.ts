@@ -8,6 +8,7 @@ const READABLE = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z
 
 export function newOrderId(): string {
   const bytes = randomBytes(12);
+  // Stryker disable next-line StringLiteral: b & 31 is below 32, the alphabet's length, so the fallback (for the type checker) never runs
   const chars = Array.from(bytes, (b) => ALPHABET[b & 31] ?? '0');
   return [chars.slice(0, 4), chars.slice(4, 8), chars.slice(8, 12)].map((g) => g.join('')).join('-');
 }
