@@ -58,9 +58,9 @@ export async function countOrdersOfUser(db: Db, userId: string): Promise<number>
     .selectFrom('orders')
     .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
     .where('user_id', '=', userId)
-    .executeTakeFirst();
+    .executeTakeFirstOrThrow(); // COUNT answers one row, whatever it counts
   // PostgreSQL answers COUNT as a bigint string, SQLite as a number.
-  return Number(row?.count ?? 0);
+  return Number(row.count);
 }
 
 /** Where the member's newest order went: one row, no lines. */

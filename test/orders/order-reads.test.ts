@@ -76,6 +76,22 @@ describe('OrderRepository.pageForUser', () => {
     expect(counter.queries).toBe(3);
   });
 
+  it('reads an order of several lines with every line, in the order it was placed', async () => {
+    const orders = new OrderRepository(db, () => NOON);
+    const lines = [3, 1, 2].map((quantity) => ({
+      productId: 'a',
+      name: `Line ${quantity}`,
+      unitPriceCents: 100,
+      quantity,
+    }));
+    await orders.place({ ...order('t-1'), lines });
+    await orders.place(order('t-2'));
+    const read = (await orders.pageForUser('u-1', 1, 10)).orders;
+    const several = read.find((o) => o.lines.length > 1);
+    expect(several?.lines.map((l) => l.name)).toEqual(['Line 3', 'Line 1', 'Line 2']);
+    expect(read.map((o) => o.lines.length).sort()).toEqual([1, 3]);
+  });
+
   it('splits a long history into pages that together hold every order once, and shows the last for a page past it', async () => {
     let minute = 0;
     const orders = new OrderRepository(db, () => new Date(NOON.getTime() + 60_000 * minute++));
