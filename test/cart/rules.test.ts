@@ -138,6 +138,12 @@ describe('setItem', () => {
     expect(refused.reason).toBe('not-in-cart');
     expect(refused.message).toBe('That item is no longer in your cart.');
   });
+
+  it('refuses an id that names no product as unknown, not as a line removed since', () => {
+    const refused = refusal(() => setItem(empty, 'zzz', 2, ctx));
+    expect(refused.reason).toBe('unknown-product');
+    expect(refused.message).toBe('No product with id "zzz"');
+  });
 });
 
 describe('adding and setting agree', () => {
