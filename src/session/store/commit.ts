@@ -130,8 +130,9 @@ async function commit(req: Request): Promise<void> {
  */
 async function destroyReplaced(req: Request): Promise<void> {
   const old = replacedSessionId(req);
+  if (old === undefined) return;
   // Stryker disable next-line ConditionalExpression: regenerateSession always draws a new ID, so this guard against destroying the session just stored never fires
-  if (old === undefined || old === req.sessionID) return;
+  if (old === req.sessionID) return;
   try {
     await destroySessionById(req, old);
   } catch (err) {
