@@ -2,6 +2,7 @@
 // (REDIS_SENTINELS), followed through each failover by node-redis. The few calls that
 // differ between the two clients, and WAIT, live here.
 import type { RedisClientType, RedisSentinelType } from 'redis';
+import { withTimeout } from './unavailable.js';
 
 export type Redis = RedisClientType | RedisSentinelType;
 
@@ -26,16 +27,52 @@ export function sendCommand(redis: Redis, args: string[]): Promise<unknown> {
 export type Send = (args: string[]) => Promise<unknown>;
 
 /**
- * A second connection to the primary, for the writes that WAIT (REDIS_WAIT_REPLICAS).
- * Each such write and then its WAIT go out on it, so the WAIT confirms that write (and any
- * sent on it before). WAIT holds its connection until the replicas answer: on the one that
- * reads, locks and /readyz share, a missing replica would stall them all.
+ * A second connection to the primary, for the writes that WAIT (REDIS_WAIT_REPLICAS; see
+ * writeThenWait). WAIT holds its connection until the replicas answer: on the one that
+ * reads, locks and /readyz share, a missing replica would stall them all. Through Sentinel,
+ * a command that failed with its connection is not sent again on the next one
+ * (maxCommandRediscovers 0): a WAIT there would confirm a connection that wrote nothing.
  */
-export async function openWaitingConnection(redis: Redis): Promise<Redis> {
-  const waiting: Redis = isSentinel(redis) ? redis.duplicate({ masterPoolSize: 1 }) : redis.duplicate();
-  waiting.on('error', () => {}); // the shared connection reports the outage (startup.ts)
-  await waiting.connect();
+export async function openWaitingConnection(redis: Redis, withinMs: number): Promise<Redis> {
+  const waiting: Redis = isSentinel(redis)
+    ? redis.duplicate({ masterPoolSize: 1, maxCommandRediscovers: 0 })
+    : redis.duplicate();
+  let lastError = '';
+  // The shared connection reports an outage (startup.ts); this one's failures are its writes' 503s.
+  waiting.on('error', (err: unknown) => {
+    lastError = err instanceof Error ? err.message : String(err);
+  });
+  try {
+    const connected: Promise<unknown> = waiting.connect();
+    await withTimeout(connected, withinMs, () => new Error(lastError || 'no answer'));
+  } catch (err) {
+    void waiting.destroy();
+    throw new Error(`Could not open the second Redis connection REDIS_WAIT_REPLICAS writes through: ${String(err)}`);
+  }
   return waiting;
+}
+
+/**
+ * `write` on the waiting connection (openWaitingConnection), then WAIT there: `confirmed`
+ * once `replicas` replicas have it by `decideBy` (epoch ms). The two go out one right after
+ * the other, so the WAIT is about this write (and any sent on that connection before). A
+ * confirmation that came late is no better than none: the caller may have given up. Nor is
+ * one from a new primary: its WAIT was about another connection's writes. `written`: whether
+ * the reply says anything was written (no WAIT otherwise).
+ */
+export async function writeThenWait(
+  waiting: Redis,
+  write: string[],
+  replicas: number,
+  decideBy: number,
+  written: (reply: unknown) => boolean = () => true,
+): Promise<{ reply: unknown; confirmed: boolean }> {
+  const primary = primaryOf(waiting);
+  const send: Send = (args) => sendCommand(waiting, args);
+  const reply = await send(write);
+  if (!written(reply) || Date.now() >= decideBy) return { reply, confirmed: false };
+  const acknowledged = await replicated(send, replicas, decideBy - Date.now());
+  return { reply, confirmed: acknowledged && Date.now() <= decideBy && primaryOf(waiting) === primary };
 }
 
 /**

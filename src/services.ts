@@ -66,7 +66,8 @@ export async function createServices(
   await catalogSync.start(() => (catalog.products.length > 0 ? catalog.products : loadProducts(config.catalogFile)));
   const stock = new StockRepository(db);
   const savedCarts = new SavedCartRepository(db);
-  const waiting = redis && config.redisWaitReplicas > 0 ? await openWaitingConnection(redis) : undefined;
+  const waits = redis !== undefined && config.redisWaitReplicas > 0;
+  const waiting = waits ? await openWaitingConnection(redis, config.timeouts.storeMs) : undefined;
   const redisLock = redis
     ? new RedisSessionLock(redis, {
         leaseMs: config.lock.leaseMs,

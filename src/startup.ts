@@ -162,7 +162,6 @@ export async function waitForSentinel(config: Config, logger: Logger, giveUpAt: 
   const redis: RedisSentinelType = createSentinel({
     name: sentinel.name,
     sentinelRootNodes: sentinel.nodes,
-    masterPoolSize: 1,
     nodeClientOptions: { socket },
     sentinelClientOptions: { socket },
   });

@@ -59,7 +59,8 @@ function redisStore(
 ): SessionStoreInfo {
   // TTLs come from each session's cookie.maxAge (see ShopSession.refreshLifetime).
   // Writes under a session lock are checked against it in the same step (fenced-store.ts).
-  // Destroys, and with REDIS_WAIT_REPLICAS every write, are bounded by Redis's clock too.
+  // Destroys are fenced in time (DESTROY_IN_TIME); with REDIS_WAIT_REPLICAS, unfenced writes
+  // and destroys WAIT for the replicas on the second connection, as fenced writes do.
   const { storeMs } = config.timeouts;
   const writes = { client: redis, callTimeoutMs: storeMs, waitReplicas: config.redisWaitReplicas, waiting };
   const inner = new RedisStore({ client: redis, prefix: SESSION_KEY_PREFIX });

@@ -107,6 +107,41 @@ describe.skipIf(!available)('FencedStore', () => {
     await none?.release();
   });
 
+  it('reads Redis again once a session is written without its lock, or its lock is lost', async () => {
+    const client = await redis.client();
+    const lock = new RedisSessionLock(client, {
+      leaseMs: 10_000,
+      callTimeoutMs: 1_000,
+      dataKeyOf: (sid) => PREFIX + sid,
+    });
+    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), { known: lock });
+    const load = (sid: string) =>
+      new Promise((resolve, reject) => store.get(sid, (err, data) => (err ? reject(err) : resolve(data))));
+    const behindTheBack = async (sid: string, n: string) => {
+      const data = { cookie: inAnHour(), n };
+      await client.set(PREFIX + sid, JSON.stringify(data));
+      return data;
+    };
+    await behindTheBack('unfenced', 'stored');
+    await behindTheBack('lost', 'stored');
+    const unfenced = await lock.acquire('unfenced', 1000);
+    const lost = await lock.acquire('lost', 1000);
+    expect(await load('unfenced')).toMatchObject({ n: 'stored' });
+    expect(await load('lost')).toMatchObject({ n: 'stored' });
+
+    // Written with no lock named for it (as a session expiring now would be), then changed.
+    await new Promise((resolve) => store.set('unfenced', { cookie: inAnHour(), n: 'unfenced' } as never, resolve));
+    const unfencedLater = await behindTheBack('unfenced', 'later');
+    expect(await load('unfenced')).toEqual(unfencedLater);
+    // Taken by another instance: this one's copy may be out of date.
+    await client.set('shop:lock:lost', 'another-instance');
+    expect(await lost?.confirm()).toBe(false);
+    const lostLater = await behindTheBack('lost', 'later');
+    expect(await load('lost')).toEqual(lostLater);
+    await unfenced?.release();
+    await lost?.release();
+  });
+
   describe('a destroy', () => {
     const destroyIn = (store: FencedStore, sid: string) =>
       new Promise<unknown>((resolve) => store.destroy(sid, (err) => resolve(err ?? undefined)));

@@ -4,9 +4,10 @@
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
 import { createClient, type RedisClientType } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openWaitingConnection, replicated } from '../../src/redis.js';
 import { FencedStore } from '../../src/session/store/fenced-store.js';
+import { GuardedStore } from '../../src/session/store/guarded-store.js';
 import { RedisSessionLock } from '../../src/session/store/redis-lock.js';
 import { UNDO_FENCED, WRITE_FENCED } from '../../src/session/store/redis-lock-scripts.js';
 import { UnavailableError } from '../../src/unavailable.js';
@@ -79,10 +80,29 @@ describe.skipIf(!available)('REDIS_WAIT_REPLICAS=1 on a primary without replicas
     expect(await client.exists('shop:sess:unfenced')).toBe(0);
   });
 
+  it("answers a destroy that deleted within the store call's bound, however long the replicas take", async () => {
+    const client = await redis.client();
+    await client.set('shop:sess:guest', '{"n":1}');
+    const fenced = new FencedStore(new RedisStore({ client, prefix: 'shop:sess:' }), {
+      redis: { client, callTimeoutMs: 400, waitReplicas: 1 },
+    });
+    const store = new GuardedStore(fenced, 400);
+    // The DEL lands in time (150 ms of the 200 it may start within); no replica will confirm it.
+    redis.server().pause();
+    const destroyed = new Promise((resolve) => store.destroy('guest', (err) => resolve(err ?? 'done')));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    redis.server().resume();
+
+    // Deleted, and answered so: a 503 here would refuse a login whose guest cart is gone.
+    expect(await destroyed).toBe('done');
+    expect(await client.exists('shop:sess:guest')).toBe(0);
+  });
+
   it('holds up no read while a write waits for a replica: the write and its WAIT have a connection of their own', async () => {
     const client = await redis.client();
     const admin = await redis.client();
-    const waiting = await openWaitingConnection(client);
+    const waiting = await openWaitingConnection(client, 1_000);
+    onTestFinished(() => waiting.destroy());
     // A 4 s bound: the WAIT blocks for 3 s (REPLICA_WINDOW) before the write is undone.
     const lock = new RedisSessionLock(client, { leaseMs: 10_000, callTimeoutMs: 4_000, waitReplicas: 1, waiting });
     const handle = await lock.acquire('busy', 1000);
@@ -98,7 +118,6 @@ describe.skipIf(!available)('REDIS_WAIT_REPLICAS=1 on a primary without replicas
 
     expect(await write).toMatchObject({ trouble: 'unreplicated' });
     await handle?.release();
-    waiting.destroy();
   });
 
   it('WAIT is never sent with 0, which would block for ever', async () => {

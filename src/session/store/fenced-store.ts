@@ -5,15 +5,17 @@
 // trip instead of two. Sessions written without a lock go to connect-redis as usual.
 // And while the lock passes from request to request within this process, the next
 // request loads the session the last one read or wrote without reading it from Redis.
-// With REDIS_WAIT_REPLICAS, every write is answered only once that many replicas have it.
+// With REDIS_WAIT_REPLICAS, every write (not a touch) is answered only once that many
+// replicas have it.
 // A destroy is fenced in time instead: one that reaches Redis after its caller gave up
 // (DESTROY_IN_TIME) deletes nothing, so a 503 never hides a session deleted after all.
 import type { RedisStore } from 'connect-redis';
 import session, { type SessionData } from 'express-session';
-import { REPLICA_WINDOW, type Redis, replicated, type Send, sendCommand, WRITE_WINDOW } from '../../redis.js';
+import { REPLICA_WINDOW, type Redis, sendCommand, WRITE_WINDOW, writeThenWait } from '../../redis.js';
 import { UnavailableError } from '../../unavailable.js';
 import { type Callback, promised, toCallback } from './callback.js';
 import { type LockHandle, SessionLockLostError } from './lock.js';
+import { DESTROY_IN_TIME } from './redis-lock-scripts.js';
 
 type Fence = { lock: LockHandle; writeFenced: NonNullable<LockHandle['writeFenced']> };
 
@@ -45,25 +47,13 @@ export type FencedStoreOptions = {
   known?: KnownSessions;
   /**
    * The client connect-redis uses, for the writes made here instead: destroys fenced in
-   * time (DESTROY_IN_TIME), and with REDIS_WAIT_REPLICAS every write followed by WAIT, both
-   * on `waiting` (redis.ts, openWaitingConnection). Fenced writes wait, and are undone,
-   * inside the lock (redis-lock.ts). Without it, connect-redis does the unfenced writes and
-   * the destroys.
+   * time (DESTROY_IN_TIME), and with REDIS_WAIT_REPLICAS unfenced writes and destroys, each
+   * followed by WAIT, on `waiting` (redis.ts, writeThenWait). Fenced writes wait, and are
+   * undone, inside the lock (redis-lock.ts). Unfenced writes without REDIS_WAIT_REPLICAS,
+   * and everything without this option, go through connect-redis.
    */
   redis?: { client: Redis; callTimeoutMs: number; waitReplicas: number; waiting?: Redis };
 };
-
-/**
- * Deletes KEYS[1] unless it runs after ARGV[1] (epoch ms, by Redis's clock): by then its
- * caller has given up and answered 503, and a refused login must keep the guest's cart,
- * a refused logout the member's session. It arrives that late when it waited for a primary
- * (node-redis holds a command through a failover, or sends it again after one) or behind a
- * hung one. 1 deleted (or nothing was there), -1 too late.
- */
-export const DESTROY_IN_TIME = `local now = redis.call("time")
-if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[1]) then return -1 end
-redis.call("del", KEYS[1])
-return 1`;
 
 /**
  * In front of connect-redis, which keeps each session at its prefix + ID, serialized,
@@ -126,16 +116,9 @@ export class FencedStore extends session.Store {
     const ttlSeconds = secondsLeft(data) ?? (typeof this.inner.ttl === 'number' ? this.inner.ttl : 0);
     const value = this.inner.serializer.stringify(data);
     const words = ttlSeconds > 0 ? ['SET', key, value, 'EX', String(ttlSeconds)] : ['DEL', key];
-    const send = this.waitingSend(redis);
-    await send(words);
-    if (!(await replicated(send, redis.waitReplicas, redis.callTimeoutMs * REPLICA_WINDOW))) {
-      throw new UnavailableError('sessions', 'unreplicated');
-    }
-  }
-
-  /** Commands on the connection the writes that WAIT go through, and their WAITs. */
-  private waitingSend({ client, waiting }: NonNullable<FencedStoreOptions['redis']>): Send {
-    return (words) => sendCommand(waiting ?? client, words);
+    const decideBy = Date.now() + redis.callTimeoutMs * REPLICA_WINDOW;
+    const { confirmed } = await writeThenWait(redis.waiting ?? redis.client, words, redis.waitReplicas, decideBy);
+    if (!confirmed) throw new UnavailableError('sessions', 'unreplicated');
   }
 
   override touch(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
@@ -159,16 +142,19 @@ export class FencedStore extends session.Store {
       await promised<void>((done) => void this.inner.destroy(sid, done));
       return;
     }
-    const { client, waitReplicas, callTimeoutMs } = redis;
-    const deadline = String(Date.now() + callTimeoutMs * WRITE_WINDOW);
-    const words = ['EVAL', DESTROY_IN_TIME, '1', this.inner.prefix + sid, deadline];
+    const { client, waiting, waitReplicas, callTimeoutMs } = redis;
+    const startedAt = Date.now();
+    const deadline = String(startedAt + callTimeoutMs * WRITE_WINDOW);
+    const destroy = ['EVAL', DESTROY_IN_TIME, '1', this.inner.prefix + sid, deadline];
     if (waitReplicas === 0) {
-      if ((await sendCommand(client, words)) === -1) throw new UnavailableError('sessions');
+      if ((await sendCommand(client, destroy)) === -1) throw new UnavailableError('sessions');
       return;
     }
-    const send = this.waitingSend(redis);
-    if ((await send(words)) === -1) throw new UnavailableError('sessions');
-    await replicated(send, waitReplicas, callTimeoutMs * REPLICA_WINDOW);
+    // The WAIT ends by REPLICA_WINDOW, inside the store call's bound: a destroy answered 503
+    // must not have deleted anything.
+    const decideBy = startedAt + callTimeoutMs * REPLICA_WINDOW;
+    const { reply } = await writeThenWait(waiting ?? client, destroy, waitReplicas, decideBy, (r) => r !== -1);
+    if (reply === -1) throw new UnavailableError('sessions');
   }
 
   override length(callback: Callback<number>): void {

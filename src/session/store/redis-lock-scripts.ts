@@ -1,5 +1,6 @@
-// The Lua scripts of the Redis session lock (redis-lock.ts). Each runs as one step in
-// Redis: what it checks cannot change before what it does.
+// The Lua scripts of the Redis session lock (redis-lock.ts) and of the session store in
+// front of it (fenced-store.ts). Each runs as one step in Redis: what it checks cannot
+// change before what it does.
 
 // Deletes the key only if it still holds our token: never frees someone else's lock.
 export const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
@@ -40,4 +41,13 @@ if redis.call("get", KEYS[2]) ~= ARGV[4] then return 2 end
 if ARGV[2] == "" then redis.call("del", KEYS[2])
 elseif tonumber(ARGV[3]) > 0 then redis.call("set", KEYS[2], ARGV[2], "PX", ARGV[3])
 else redis.call("set", KEYS[2], ARGV[2]) end
+return 1`;
+// Deletes KEYS[1] unless it runs after ARGV[1] (epoch ms, by Redis's clock): by then its
+// caller has given up and answered 503, and a refused login must keep the guest's cart, a
+// refused logout the member's session. It arrives that late when it waited for a primary
+// (node-redis holds a command through a failover, or sends it again after one) or behind a
+// hung one. 1 deleted (or nothing was there), -1 too late.
+export const DESTROY_IN_TIME = `local now = redis.call("time")
+if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[1]) then return -1 end
+redis.call("del", KEYS[1])
 return 1`;

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BoundedMap } from '../../bounded-map.js';
 import type { Redis } from '../../redis.js';
-import { primaryOf, REPLICA_WINDOW, replicated, type Send, sendCommand, WRITE_WINDOW } from '../../redis.js';
+import { REPLICA_WINDOW, WRITE_WINDOW, writeThenWait } from '../../redis.js';
 import { callDependency, UnavailableError } from '../../unavailable.js';
 import { LocalSessionLock, type LockHandle, type SessionLock } from './lock.js';
 import { RELEASE, RENEW, TAKE_AND_READ, UNDO_FENCED, WRITE_FENCED } from './redis-lock-scripts.js';
@@ -236,23 +236,21 @@ export class RedisSessionLock implements SessionLock {
     const deadline = String(startedAt + this.options.callTimeoutMs * WRITE_WINDOW);
     const keys = [held.lockKey, key];
     const args = [held.token, lease, value, String(ttlSeconds), deadline];
+    // Until this write is known to have landed or not, what the key holds is not known.
+    held.known = undefined;
     if (replicas === 0) {
       const reply = await this.call(held.lockKey, this.redis.eval(WRITE_FENCED, { keys, arguments: [...args, '0'] }));
       if (!this.written(held, reply)) return false;
     } else {
       const decideBy = startedAt + this.options.callTimeoutMs * REPLICA_WINDOW;
+      const write = ['EVAL', WRITE_FENCED, String(keys.length), ...keys, ...args, '1'];
       const waiting = this.options.waiting ?? this.redis;
-      const send: Send = (words) => sendCommand(waiting, words);
-      const primary = primaryOf(waiting);
-      const reply = await this.call(held.lockKey, send(['EVAL', WRITE_FENCED, '2', ...keys, ...args, '1']));
-      if (!this.written(held, reply)) return false;
-      const confirmed = await this.call(held.lockKey, replicated(send, replicas, decideBy - Date.now())).catch(
-        () => false,
+      const { reply, confirmed } = await this.call(
+        held.lockKey,
+        writeThenWait(waiting, write, replicas, decideBy, (reply) => Array.isArray(reply) && reply[0] === 1),
       );
-      // A confirmation that came back late is no better than none: the caller may have given up.
-      // Nor is one from a new primary: its WAIT was about another connection's writes.
-      const kept = confirmed && Date.now() <= decideBy && primaryOf(waiting) === primary;
-      if (!kept) await this.undo(held, key, value, reply as unknown[]);
+      if (!this.written(held, reply)) return false;
+      if (!confirmed) await this.undo(held, key, value, reply as unknown[]);
     }
     held.known = { key, value };
     return true;
@@ -265,7 +263,6 @@ export class RedisSessionLock implements SessionLock {
   private written(held: Held, reply: unknown): boolean {
     const outcome = Array.isArray(reply) ? reply[0] : reply;
     if (outcome === 0) held.lost = true;
-    held.known = undefined;
     return outcome === 1;
   }
 
@@ -301,7 +298,10 @@ export class RedisSessionLock implements SessionLock {
   valueOf(key: string, dataKey: string): string | null | undefined {
     const lockKey = this.prefix + key;
     for (const held of this.held) {
-      if (held.lockKey === lockKey && held.known?.key === dataKey) return held.known.value;
+      if (held.lockKey !== lockKey || held.known?.key !== dataKey) continue;
+      // A lock lost, or no longer renewed (renewAll), may be someone else's by now.
+      const renewed = !held.lost && Date.now() - held.since <= this.renewForAtMostMs;
+      return renewed ? held.known.value : undefined;
     }
     return undefined;
   }
