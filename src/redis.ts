@@ -12,7 +12,7 @@ const isSentinel = (redis: Redis): redis is RedisSentinelType => 'getMasterNode'
  * The primary's address as the client knows it now: it changes only in a failover. A WAIT
  * sent after a change went to a connection that never wrote, and would confirm nothing.
  */
-export function primaryOf(redis: Redis): string | undefined {
+function primaryOf(redis: Redis): string | undefined {
   if (!isSentinel(redis)) return undefined;
   const node = redis.getMasterNode();
   return node && `${node.host}:${node.port}`;
@@ -24,7 +24,7 @@ export function sendCommand(redis: Redis, args: string[]): Promise<unknown> {
 }
 
 /** Sends commands, as their words, on one connection to the primary. */
-export type Send = (args: string[]) => Promise<unknown>;
+type Send = (args: string[]) => Promise<unknown>;
 
 /**
  * A second connection to the primary, for the writes that WAIT (REDIS_WAIT_REPLICAS; see
