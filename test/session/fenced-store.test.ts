@@ -28,6 +28,20 @@ describe.skipIf(!available)('FencedStore', () => {
     return { client, lock, write, stored };
   }
 
+  /** A store that loads each session as its lock read it, where the lock knows it (dataKeyOf). */
+  async function readingLocked() {
+    const client = await redis.client();
+    const lock = new RedisSessionLock(client, {
+      leaseMs: 10_000,
+      callTimeoutMs: 1_000,
+      dataKeyOf: (sid) => PREFIX + sid,
+    });
+    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), { known: lock });
+    const load = (sid: string) =>
+      new Promise((resolve, reject) => store.get(sid, (err, data) => (err ? reject(err) : resolve(data))));
+    return { client, lock, store, load };
+  }
+
   const inAnHour = () => ({ originalMaxAge: 3_600_000, expires: new Date(Date.now() + 3_600_000).toISOString() });
 
   it('writes a fenced session as connect-redis would: JSON that expires with its cookie', async () => {
@@ -77,15 +91,7 @@ describe.skipIf(!available)('FencedStore', () => {
   });
 
   it('loads a session read in the same round trip as its lock was taken, and knows when there is none, until it is destroyed', async () => {
-    const client = await redis.client();
-    const lock = new RedisSessionLock(client, {
-      leaseMs: 10_000,
-      callTimeoutMs: 1_000,
-      dataKeyOf: (sid) => PREFIX + sid,
-    });
-    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), { known: lock });
-    const load = (sid: string) =>
-      new Promise((resolve, reject) => store.get(sid, (err, data) => (err ? reject(err) : resolve(data))));
+    const { client, lock, store, load } = await readingLocked();
     const stored = { cookie: inAnHour(), n: 'stored' };
     await client.set(`${PREFIX}read`, JSON.stringify(stored));
 
@@ -108,15 +114,7 @@ describe.skipIf(!available)('FencedStore', () => {
   });
 
   it('reads Redis again once a session is written without its lock, or its lock is lost', async () => {
-    const client = await redis.client();
-    const lock = new RedisSessionLock(client, {
-      leaseMs: 10_000,
-      callTimeoutMs: 1_000,
-      dataKeyOf: (sid) => PREFIX + sid,
-    });
-    const store = new FencedStore(new RedisStore({ client, prefix: PREFIX }), { known: lock });
-    const load = (sid: string) =>
-      new Promise((resolve, reject) => store.get(sid, (err, data) => (err ? reject(err) : resolve(data))));
+    const { client, lock, store, load } = await readingLocked();
     const behindTheBack = async (sid: string, n: string) => {
       const data = { cookie: inAnHour(), n };
       await client.set(PREFIX + sid, JSON.stringify(data));

@@ -68,7 +68,7 @@ export class FencedStore extends session.Store {
   }
 
   get(sid: string, callback: Callback<SessionData | null>): void {
-    const value = this.options.known?.valueOf(sid, this.inner.prefix + sid);
+    const value = this.options.known?.valueOf(sid, this.keyOf(sid));
     if (value === undefined) {
       void this.inner.get(sid, callback);
       return;
@@ -94,7 +94,7 @@ export class FencedStore extends session.Store {
       return;
     }
     const value = this.inner.serializer.stringify(data);
-    if (!(await fence.writeFenced(this.inner.prefix + sid, value, ttlSeconds))) throw new SessionLockLostError();
+    if (!(await fence.writeFenced(this.keyOf(sid), value, ttlSeconds))) throw new SessionLockLostError();
   }
 
   /**
@@ -104,7 +104,7 @@ export class FencedStore extends session.Store {
    * primary may keep names nobody's session.
    */
   private async setUnfenced(sid: string, data: SessionData): Promise<void> {
-    this.options.known?.forget(this.inner.prefix + sid);
+    this.options.known?.forget(this.keyOf(sid));
     const { redis } = this.options;
     if (redis === undefined || redis.waitReplicas === 0) {
       await promised<void>((done) => void this.inner.set(sid, data, done));
@@ -112,7 +112,7 @@ export class FencedStore extends session.Store {
     }
     // What connect-redis would send: the session expiring with its cookie, or a delete
     // for one already past; without an expiry, connect-redis's own ttl.
-    const key = this.inner.prefix + sid;
+    const key = this.keyOf(sid);
     const ttlSeconds = secondsLeft(data) ?? (typeof this.inner.ttl === 'number' ? this.inner.ttl : 0);
     const value = this.inner.serializer.stringify(data);
     const words = ttlSeconds > 0 ? ['SET', key, value, 'EX', String(ttlSeconds)] : ['DEL', key];
@@ -123,7 +123,7 @@ export class FencedStore extends session.Store {
 
   override touch(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
     // A touch keeps the value, but an expiry already past deletes it.
-    this.options.known?.forget(this.inner.prefix + sid);
+    this.options.known?.forget(this.keyOf(sid));
     void this.inner.touch(sid, data, callback);
   }
 
@@ -136,7 +136,7 @@ export class FencedStore extends session.Store {
   }
 
   private async destroyThenWait(sid: string): Promise<void> {
-    this.options.known?.forget(this.inner.prefix + sid);
+    this.options.known?.forget(this.keyOf(sid));
     const { redis } = this.options;
     if (redis === undefined) {
       await promised<void>((done) => void this.inner.destroy(sid, done));
@@ -145,7 +145,7 @@ export class FencedStore extends session.Store {
     const { client, waiting, waitReplicas, callTimeoutMs } = redis;
     const startedAt = Date.now();
     const deadline = String(startedAt + callTimeoutMs * WRITE_WINDOW);
-    const destroy = ['EVAL', DESTROY_IN_TIME, '1', this.inner.prefix + sid, deadline];
+    const destroy = ['EVAL', DESTROY_IN_TIME, '1', this.keyOf(sid), deadline];
     if (waitReplicas === 0) {
       if ((await sendCommand(client, destroy)) === -1) throw new UnavailableError('sessions');
       return;
@@ -155,6 +155,11 @@ export class FencedStore extends session.Store {
     const decideBy = startedAt + callTimeoutMs * REPLICA_WINDOW;
     const { reply } = await writeThenWait(waiting ?? client, destroy, waitReplicas, decideBy, (r) => r !== -1);
     if (reply === -1) throw new UnavailableError('sessions');
+  }
+
+  /** Where connect-redis keeps the session `sid`. */
+  private keyOf(sid: string): string {
+    return this.inner.prefix + sid;
   }
 
   override length(callback: Callback<number>): void {

@@ -2,6 +2,12 @@
 // front of it (fenced-store.ts). Each runs as one step in Redis: what it checks cannot
 // change before what it does.
 
+// Redis's clock, in epoch ms, as `nowMs`: the scripts below that may arrive too late to act
+// compare it with the deadline their caller gave them.
+const NOW_MS = `local time = redis.call("time")
+local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+`;
+
 // Deletes the key only if it still holds our token: never frees someone else's lock.
 export const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 // SET NX with a lease, and when it is ours, the session it guards (ARGV[3]) read in the same
@@ -23,9 +29,7 @@ export const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis
 // when the primary died before answering, finds its first run's write (kept by the replica).
 // With ARGV[6] = "1", a write answers { 1, what KEYS[2] held before (nil: nothing), its PTTL }
 // instead of 1: what UNDO_FENCED needs to put it back.
-export const WRITE_FENCED = `local now = redis.call("time")
-if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[5])
-  and redis.call("get", KEYS[2]) ~= ARGV[3] then return -1 end
+export const WRITE_FENCED = `${NOW_MS}if nowMs > tonumber(ARGV[5]) and redis.call("get", KEYS[2]) ~= ARGV[3] then return -1 end
 if redis.call("get", KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call("pexpire", KEYS[1], ARGV[2])
 local before = ARGV[6] == "1" and { 1, redis.call("get", KEYS[2]), redis.call("pttl", KEYS[2]) }
@@ -47,7 +51,6 @@ return 1`;
 // refused logout the member's session. It arrives that late when it waited for a primary
 // (node-redis holds a command through a failover, or sends it again after one) or behind a
 // hung one. 1 deleted (or nothing was there), -1 too late.
-export const DESTROY_IN_TIME = `local now = redis.call("time")
-if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[1]) then return -1 end
+export const DESTROY_IN_TIME = `${NOW_MS}if nowMs > tonumber(ARGV[1]) then return -1 end
 redis.call("del", KEYS[1])
 return 1`;
